@@ -1,0 +1,107 @@
+"""Continue tokens in Kubernetes' format (k8s.io/apiserver/pkg/storage/continue.go).
+
+A token is ``base64url(JSON{"v":"meta.k8s.io/v1","rv":<int>,"start":<key suffix>})``
+without padding. ``start`` is the key after the last one returned, relative to the key
+the client asked for, so a token cannot be replayed against another prefix; decoding
+rejects any ``start`` that ``path.Clean`` would change, which stops a client from
+climbing out of its prefix with ``..``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from storage.errors import BadRequestError
+from storage.selection import SelectionPredicate
+
+TOKEN_API_VERSION = "meta.k8s.io/v1"
+
+# Go's encoding/json escapes these for HTML safety; doing the same keeps tokens
+# byte-identical to the ones the API server would hand out.
+_GO_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                  "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def encode_continue(start_key: str, key_prefix: str, resource_version: int) -> str:
+    """The token for continuing at ``start_key``, which must lie under ``key_prefix``."""
+    if not start_key.startswith(key_prefix):
+        raise ValueError(f"continue key {start_key!r} is not under the request key {key_prefix!r}")
+    payload = json.dumps(
+        {"v": TOKEN_API_VERSION, "rv": resource_version, "start": start_key[len(key_prefix):]},
+        separators=(",", ":"),
+    ).translate(_GO_JSON_ESCAPES)
+    return base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode("ascii")
+
+
+def go_path_clean(path: str) -> str:
+    """Go's ``path.Clean`` for a rooted path: collapse ``//``, drop ``.``, resolve ``..``.
+
+    Differs from ``posixpath.normpath`` in that a leading ``//`` also collapses.
+    """
+    rooted = path.startswith("/")
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            elif not rooted:
+                parts.append(part)
+            continue
+        parts.append(part)
+    cleaned = "/".join(parts)
+    if rooted:
+        return "/" + cleaned
+    return cleaned or "."
+
+
+def decode_continue(token: str, key_prefix: str) -> tuple[str, int]:
+    """The key to continue from (``key_prefix`` + start) and the token's revision.
+
+    Raises BadRequestError (400) for anything that is not a token this server issued:
+    bad base64 or JSON, another version, revision 0, an empty or path-escaping start.
+    A negative revision is allowed: it means "continue at the latest revision".
+    """
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as err:
+        raise BadRequestError(f"invalid continue token: not base64url-encoded JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise BadRequestError("invalid continue token: not a JSON object")
+    if data.get("v") != TOKEN_API_VERSION:
+        raise BadRequestError(f"invalid continue token: unrecognized version {data.get('v')!r}")
+    revision = data.get("rv")
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision == 0:
+        raise BadRequestError("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    start = data.get("start")
+    if not isinstance(start, str) or not start:
+        raise BadRequestError("invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)")
+    if not start.startswith("/"):
+        start = "/" + start
+    if go_path_clean(start) != start:
+        raise BadRequestError(f"invalid continue token: continue key is not valid: {data['start']!r} escapes its prefix")
+    return key_prefix + start[1:], revision
+
+
+def prepare_continue_token(
+    last_key: str,
+    key_prefix: str,
+    resource_version: int,
+    candidate_count: int,
+    has_more: bool,
+    predicate: SelectionPredicate,
+) -> tuple[str, int | None]:
+    """``PrepareContinueToken``: the token and remainingItemCount of a page.
+
+    No token unless ``has_more``. The count is only known when nothing was filtered
+    out, i.e. without selectors: ``candidate_count - limit``.
+    """
+    if not has_more:
+        return "", None
+    token = encode_continue(last_key + "\x00", key_prefix, resource_version)
+    remaining = candidate_count - predicate.limit if predicate.empty else None
+    return token, remaining

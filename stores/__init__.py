@@ -1,0 +1,54 @@
+"""The four watch-cache store configurations of the published StoreList table.
+
+``open_store(name)`` opens one by the name the table uses as its column:
+
+====================  ===========  =======================================
+name                  store        namespace-scoped LIST
+====================  ===========  =======================================
+``btree+index``       B-tree       ByIndex(f:metadata.namespace), sort
+``btree``             B-tree       ListPrefix range scan, already sorted
+``map+index``         hash map     ByIndex (key set + lookups), sort
+``map``               hash map     List() of everything, filter, sort
+====================  ===========  =======================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from stores.btree import BTreeStore
+from stores.element import StoreElement
+from stores.hashmap import MapStore
+from stores.indexer import DEFAULT_INDEXED_FIELDS
+from stores.protocol import OrderedLister, Store, StoreConfig
+
+STORE_CONFIGS: dict[str, StoreConfig] = {
+    config.name: config
+    for config in (
+        StoreConfig("btree+index", ordered=True, namespace_index_requested=True),
+        StoreConfig("btree", ordered=True, namespace_index_requested=False),
+        StoreConfig("map+index", ordered=False, namespace_index_requested=True),
+        StoreConfig("map", ordered=False, namespace_index_requested=False),
+    )
+}
+STORE_NAMES: tuple[str, ...] = tuple(STORE_CONFIGS)
+
+
+def store_config(name: str) -> StoreConfig:
+    """The configuration called ``name``; ValueError listing the valid names otherwise."""
+    try:
+        return STORE_CONFIGS[name]
+    except KeyError:
+        raise ValueError(f"unknown store {name!r}; valid stores: {', '.join(STORE_NAMES)}") from None
+
+
+def open_store(name: str, indexed_fields: Sequence[str] = DEFAULT_INDEXED_FIELDS) -> Store:
+    """A new, empty store of configuration ``name``, maintaining ``indexed_fields`` indexes."""
+    config = store_config(name)
+    if config.ordered:
+        return BTreeStore(config, indexed_fields)
+    return MapStore(config, indexed_fields)
+
+
+__all__ = ["STORE_NAMES", "STORE_CONFIGS", "OrderedLister", "Store", "StoreConfig", "StoreElement",
+           "open_store", "store_config"]

@@ -1,0 +1,112 @@
+"""The B-tree store (``threadedStoreIndexer`` in cacher/store_btree.go).
+
+Elements live in a BTrees ``OOBTree`` ordered by key (upstream: google/btree of degree
+16), so a prefix LIST is a range scan that comes out sorted; secondary indexes live in
+the cacher's own indexer (index value -> set of element pointers).
+
+BTrees is used for its C implementation: the pure-Python fallback is two orders of
+magnitude slower and would measure the fallback, not the data structure, so importing
+this module fails loudly when the C extension is not active.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import islice
+
+from BTrees.OOBTree import OOBTree, OOBTreePy
+
+from storage.mvcc import prefix_end
+from stores.element import StoreElement
+from stores.indexer import DEFAULT_INDEXED_FIELDS, ElementIndexer
+from stores.protocol import StoreConfig
+
+if OOBTree is OOBTreePy:
+    raise ImportError(
+        "BTrees is running its pure-Python fallback (no C extension, or PURE_PYTHON is set); "
+        "B-tree timings would be meaningless. Reinstall BTrees with its C extension."
+    )
+
+
+def btrees_implementation() -> str:
+    """For run metadata: which BTrees implementation is active (always "C" once imported)."""
+    return "C"
+
+
+class BTreeStore:
+    """Ordered store. Costs: add/update/delete O(log n + indexes); get O(log n);
+    list O(n) sorted; list_prefix O(log n + k) sorted; by_index O(k) unsorted."""
+
+    def __init__(self, config: StoreConfig, indexed_fields: Sequence[str] = DEFAULT_INDEXED_FIELDS) -> None:
+        self.config = config
+        self._tree = OOBTree()
+        self._indexer = ElementIndexer(indexed_fields)
+
+    def __len__(self) -> int:
+        return len(self._tree)
+
+    def add(self, element: StoreElement) -> None:
+        self.update(element)
+
+    def update(self, element: StoreElement) -> None:
+        """ReplaceOrInsert, then move the element between index sets if its fields changed."""
+        old = self._tree.get(element.key)
+        self._tree[element.key] = element
+        self._indexer.update(old, element)
+
+    def delete(self, element: StoreElement) -> None:
+        old = self._tree.pop(element.key, None)
+        if old is not None:
+            self._indexer.update(old, None)
+
+    def get(self, element: StoreElement) -> StoreElement | None:
+        return self._tree.get(element.key)
+
+    def get_by_key(self, key: str) -> StoreElement | None:
+        return self._tree.get(key)
+
+    def list(self) -> list[StoreElement]:
+        """Every element, in key order (an in-order walk)."""
+        return list(self._tree.values())
+
+    def list_keys(self) -> list[str]:
+        return list(self._tree.keys())
+
+    def replace(self, elements: Iterable[StoreElement]) -> None:
+        """Clear and reload: O(n log n) for the tree, O(n · indexes) for the indexes."""
+        elements = list(elements)
+        self._tree = OOBTree()
+        self._tree.update([(element.key, element) for element in elements])
+        self._indexer.replace(elements)
+
+    def by_index(self, index_name: str, value: str) -> list[StoreElement]:
+        return self._indexer.by_index(index_name, value)
+
+    def list_prefix(self, prefix: str, continue_key: str = "", limit: int = 0) -> tuple[list[StoreElement], bool]:
+        """Elements from ``continue_key`` (or ``prefix``) on, while their key starts with ``prefix``.
+
+        ``limit`` 0 means all; with ``limit`` items and another match left, ``has_more`` is
+        True; a negative limit returns nothing. Output is in ascending key order.
+        The scan is one C-level range walk: every key in ``[start, prefix_end(prefix))``
+        starts with ``prefix``, which is the upstream "stop at the first key that does not".
+        """
+        if limit < 0:
+            return [], False
+        start = continue_key or prefix
+        if start < prefix:
+            # Upstream ascends from `start` and stops at the first non-matching key, so any
+            # key between `start` and `prefix` ends the scan before it begins.
+            if next(iter(self._tree.keys(start, prefix, excludemax=True)), None) is not None:
+                return [], False
+            start = prefix
+        end = prefix_end(prefix)
+        if end is None:
+            values = self._tree.values(start)
+        else:
+            values = self._tree.values(start, end, excludemax=True)
+        if limit == 0:
+            return list(values), False
+        page = list(islice(values, limit + 1))
+        if len(page) > limit:
+            return page[:limit], True
+        return page, False

@@ -1,0 +1,78 @@
+"""Benchmark populations: namespaces, pods per namespace and nodes
+(``PrepareBenchchmarkData`` in cacher_test.go, the misspelling being upstream's).
+
+Generation follows upstream: node names first, then namespace by namespace a name and
+its pods, each pod on a uniformly random node. Unlike upstream (seeded by the clock)
+the source is seeded, the seed is kept, and the same seed gives the same population.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from workloads.names import random_names
+from workloads.pods import Pod, pod_key
+
+
+@dataclass(frozen=True, slots=True)
+class PopulationShape:
+    namespaces: int
+    pods_per_namespace: int
+    nodes: int
+
+    def __post_init__(self) -> None:
+        if self.namespaces < 1 or self.pods_per_namespace < 0 or self.nodes < 1:
+            raise ValueError(
+                f"a population needs >= 1 namespace, >= 0 pods per namespace and >= 1 node, got "
+                f"namespaces={self.namespaces}, pods_per_namespace={self.pods_per_namespace}, nodes={self.nodes}")
+
+    @property
+    def pods(self) -> int:
+        return self.namespaces * self.pods_per_namespace
+
+    @property
+    def benchmark_name(self) -> str:
+        """The Go sub-benchmark fragment, e.g. ``Namespaces=50/Pods=150000/Nodes=5000``."""
+        return f"Namespaces={self.namespaces}/Pods={self.pods}/Nodes={self.nodes}"
+
+
+# The three cluster shapes of the published table (sig-scalability thresholds).
+PUBLISHED_SHAPES: tuple[PopulationShape, ...] = (
+    PopulationShape(namespaces=10_000, pods_per_namespace=15, nodes=5_000),
+    PopulationShape(namespaces=50, pods_per_namespace=3_000, nodes=5_000),
+    PopulationShape(namespaces=100, pods_per_namespace=1_100, nodes=1_000),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    shape: PopulationShape
+    seed: int
+    namespace_names: list[str]
+    node_names: list[str]
+    pods: list[Pod]
+
+    def keyed_pods(self) -> list[tuple[str, Pod]]:
+        """(storage key, pod) in generation order, ready for the storage."""
+        return [(pod_key(pod.namespace, pod.name), pod) for pod in self.pods]
+
+
+def new_seed() -> int:
+    """A fresh seed for a run that did not ask for one (reported with the results)."""
+    return random.SystemRandom().randrange(2**32)
+
+
+def generate_population(shape: PopulationShape, seed: int) -> Population:
+    """Node names, then per namespace its name and pods: O(pods), all names drawn in bulk."""
+    rng = random.Random(seed)
+    node_names = random_names(rng, shape.nodes)
+    namespace_names = random_names(rng, shape.namespaces)
+    pod_names = random_names(rng, shape.pods)
+    nodes_of_pods = rng.choices(node_names, k=shape.pods)
+    per_namespace = shape.pods_per_namespace
+    pods = [
+        Pod(namespace_names[i // per_namespace], pod_names[i], nodes_of_pods[i])
+        for i in range(shape.pods)
+    ]
+    return Population(shape, seed, namespace_names, node_names, pods)
