@@ -319,7 +319,9 @@ def _u_counts(n1: int, n2: int, tie_sizes: tuple[int, ...]) -> np.ndarray:
             below_from_b = seen - m
             # 2U so far is at most 2 * m * below_from_b; the rest is zeros.
             reach = 2 * m * below_from_b + 1
-            for r in range(min(size, n1 - m) + 1):
+            # The run's other size - r values come from the second sample, which has
+            # only n2 - below_from_b left: fewer from the first sample is impossible.
+            for r in range(max(0, size - (n2 - below_from_b)), min(size, n1 - m) + 1):
                 # r values of this run from the first sample: each beats every
                 # earlier second-sample value and ties the run's other members.
                 shift = 2 * r * below_from_b + r * (size - r)
