@@ -139,13 +139,16 @@ class RevisionedStorage:
             keys = [key for key, _ in batch]
             if len(set(keys)) != len(keys):
                 raise AlreadyExistsError("create_many: the batch repeats a key")
-            for key in keys:
+            history = self._history
+            # Only keys with history can exist; the set intersection finds them in C.
+            for key in history.keys() & set(keys):
                 if self._latest_live(key) is not None:
                     raise AlreadyExistsError(f"key {key!r} already exists")
-            history = self._history
             first = self._revision + 1
-            created = [KeyValue(key, value, revision, revision, 1)
-                       for revision, (key, value) in enumerate(batch, start=first)]
+            revisions = range(first, first + len(batch))
+            make = tuple.__new__  # KeyValue(...) without the Python-level __new__ frame
+            created = [make(KeyValue, (key, value, revision, revision, 1))
+                       for (key, value), revision in zip(batch, revisions)]
             new_keys = []
             for kv in created:
                 versions = history.get(kv.key)
@@ -155,9 +158,12 @@ class RevisionedStorage:
                 else:
                     versions.append(kv)
             self._revision = first + len(created) - 1
-            # Sort once; SortedList.update then sees an ordered run, which Timsort takes in O(n).
+            # Sort once; SortedList.update then sorts an ordered run, which Timsort does in O(n).
             keys.sort()
-            new_keys.sort()
+            if len(new_keys) == len(keys):
+                new_keys = keys
+            else:
+                new_keys.sort()
             self._all_keys.update(new_keys)
             self._live_keys.update(keys)
             if self._watchers:
