@@ -76,3 +76,27 @@ def generate_population(shape: PopulationShape, seed: int) -> Population:
         for i in range(shape.pods)
     ]
     return Population(shape, seed, namespace_names, node_names, pods)
+
+
+# The crossover sweep: one cluster size spread over ever more namespaces.
+DEFAULT_SWEEP_TOTAL_PODS = 150_000
+DEFAULT_SWEEP_NAMESPACES: tuple[int, ...] = (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000)
+DEFAULT_SWEEP_NODES = 5_000
+
+
+def sweep_shapes(total_pods: int = DEFAULT_SWEEP_TOTAL_PODS,
+                 namespace_counts: tuple[int, ...] = DEFAULT_SWEEP_NAMESPACES,
+                 nodes: int = DEFAULT_SWEEP_NODES) -> list[PopulationShape]:
+    """``total_pods`` spread evenly over each namespace count (rounded down per namespace).
+
+    A count that leaves no pod per namespace, or repeats, is a ValueError.
+    """
+    if len(set(namespace_counts)) != len(namespace_counts):
+        raise ValueError(f"namespace counts repeat: {namespace_counts}")
+    shapes = []
+    for namespaces in sorted(namespace_counts):
+        per_namespace = total_pods // namespaces if namespaces > 0 else 0
+        if per_namespace < 1:
+            raise ValueError(f"{total_pods} pods cannot fill {namespaces} namespaces with at least one pod each")
+        shapes.append(PopulationShape(namespaces, per_namespace, nodes))
+    return shapes
