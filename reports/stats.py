@@ -25,6 +25,7 @@ from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
+from scipy.special import ndtr
 
 # Largest sample sizes for which the exact U distribution is used, without
 # and with ties (benchstat's limits). Above them the normal approximation is
@@ -41,9 +42,9 @@ _MAX_SAMPLES_SEARCHED = 50
 
 
 def _normal_cdf(x: float, mu: float = 0.0, sigma: float = 1.0) -> float:
-    # erfc keeps the far tails that 1 + erf(...) (NormalDist.cdf) rounds to 0,
+    # scipy's ndtr keeps the far tails that 1 + erf(...) (NormalDist.cdf) rounds to 0,
     # which would turn a tiny p-value into an exact 0.
-    return 0.5 * math.erfc(-(x - mu) / (sigma * math.sqrt(2)))
+    return float(ndtr((x - mu) / sigma))
 
 
 class AllSamplesEqualError(ValueError):
