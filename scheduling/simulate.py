@@ -18,6 +18,8 @@ import random
 from dataclasses import dataclass, fields
 from enum import Enum
 
+from tabulate import tabulate
+
 from scheduling.clock import FakeClock
 from scheduling.events import (
     ASSIGNED_POD_ADD,
@@ -345,12 +347,7 @@ def _cell(value: object) -> str:
 def format_simulation(report: SimulationReport) -> str:
     """A small aligned table, one row per tracker, under a one-line config summary."""
     config = ", ".join(f"{f.name}={getattr(report.config, f.name)}" for f in fields(report.config))
-    rows = [[title for title, _ in _COLUMNS]]
-    rows += [[_cell(getattr(figures, attr)) for _, attr in _COLUMNS] for figures in report.figures]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
-    lines = [
-        "  ".join(cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths)))
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join([config, "", *lines])
+    rows = [[_cell(getattr(figures, attr)) for _, attr in _COLUMNS] for figures in report.figures]
+    table = tabulate(rows, headers=[title for title, _ in _COLUMNS], tablefmt="simple",
+                     stralign="right", colalign=("left",), disable_numparse=True)
+    return "\n".join([config, "", table])
