@@ -4,6 +4,12 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+STORELIST := $(VENV)/bin/storelist
+RESULTS ?= results
+# One timestamp per make invocation (a recursive `?=` would re-run date at every use).
+ifndef RUN_ID
+RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
+endif
 
 .PHONY: install test bench bench-fast report clean
 
@@ -17,6 +23,26 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The published table's 6 cells, 10 interleaved samples each (10-20 minutes on 2 cores).
+bench: $(STAMP)
+	$(STORELIST) run --preset seed -o $(RESULTS)/$(RUN_ID)
+	$(STORELIST) compare $(RESULTS)/$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/$(RUN_ID)
+	@echo "report: $(RESULTS)/$(RUN_ID)/report.md"
+
+# The same 6 cell kinds at <= 2000 pods with --fast: a check that the pipeline works.
+bench-fast: $(STAMP)
+	$(STORELIST) run --preset smoke --fast -o $(RESULTS)/$(RUN_ID)
+	$(STORELIST) compare $(RESULTS)/$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/$(RUN_ID)
+	@echo "report: $(RESULTS)/$(RUN_ID)/report.md"
+
+# make report RUN=results/<run-id> [FORCE=--force]
+report: $(STAMP)
+	@test -n "$(RUN)" || { echo "usage: make report RUN=results/<run-id> [FORCE=--force]" >&2; exit 2; }
+	$(STORELIST) report $(RUN) $(FORCE)
+	@echo "report: $(RUN)/report.md"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

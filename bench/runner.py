@@ -1,0 +1,259 @@
+"""Running a preset into a run directory: one pyperf JSON file per store configuration.
+
+Sample design
+-------------
+benchstat's practice is 10 independent runs per benchmark, and its statistics (median,
+its CI, Mann-Whitney) assume independent samples. Values from one process share that
+process's heap layout, hash seed and code placement, so they are not independent; a
+sample here is one pyperf *run* — one worker process — summarised by the mean of its
+values (``bench.results``). ``processes`` worker processes per (cell, configuration)
+give ``n = processes`` samples per cell (10 by default, 6 with ``--fast``, 20 with
+``--rigorous``).
+
+Interleaving
+------------
+Machine noise (other tenants, thermal state, frequency changes) drifts over minutes.
+Running all ten processes of one configuration and then the next would turn a drift
+into a difference between configurations. So the run goes in *rounds*: each round
+starts one worker process per (cell, configuration), cell by cell, the configurations
+of a cell back to back, and appends its run to that configuration's JSON (pyperf's
+``--append``). The configuration order rotates by one each round, so no configuration
+always runs first after a population change. A drift thus hits the four columns alike
+and shows up as spread, not as a delta.
+
+Each round's process is started through pyperf's own manager (``python -m bench.worker
+--processes 1 --append FILE``), so pyperf's progress and result lines stay visible. The
+first round of a (cell, configuration) lets pyperf calibrate the loop count (one extra
+calibration process, recorded in the JSON as pyperf does); later rounds reuse that
+count (``--loops N``) so every sample of a cell times the same number of requests.
+
+Cost: (processes + 1) x cells x configurations worker processes, each ~0.4 s of
+start-up, the fixture build (~1 s at 150k pods, nothing at smoke size) and
+(warmups + values) x min_time of timing: ~10-15 minutes for ``seed`` on 2 cores.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyperf
+
+from bench.environment import describe_environment
+from bench.presets import Preset
+from bench.rundir import CellSpec, RunManifest, ops_path, suite_path, write_manifest
+from bench.storelist import RECENT_REVISIONS, StoreListCase
+from stores import STORE_NAMES, store_config
+
+
+class RunError(RuntimeError):
+    """The run could not start or a worker failed; the message says which and where."""
+
+
+@dataclass(frozen=True)
+class SampleSettings:
+    """pyperf settings of every (cell, configuration): ``processes`` samples of
+    ``values`` values after ``warmups`` warm-up values, each value at least
+    ``min_time`` seconds of ``loops`` requests (0: pyperf calibrates once)."""
+
+    processes: int
+    values: int
+    warmups: int
+    min_time: float
+    loops: int = 0
+
+    def __post_init__(self) -> None:
+        if self.processes < 1 or self.values < 1 or self.warmups < 0 or self.loops < 0 or self.min_time <= 0:
+            raise ValueError(f"invalid sample settings: {self}")
+
+
+# pyperf's defaults (3 values, 1 warm-up, 100 ms) with benchstat's 10 samples; --fast
+# keeps 6 samples, the fewest for which a 95% median CI is finite (benchstat says "∞"
+# below), --rigorous doubles the processes as pyperf's --rigorous does.
+SAMPLE_MODES: dict[str, SampleSettings] = {
+    "default": SampleSettings(processes=10, values=3, warmups=1, min_time=0.1),
+    "fast": SampleSettings(processes=6, values=2, warmups=1, min_time=0.05),
+    "rigorous": SampleSettings(processes=20, values=3, warmups=1, min_time=0.1),
+}
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a run needs: where, which cells on which stores, seed and sampling."""
+
+    run_dir: Path
+    preset: Preset
+    stores: tuple[str, ...]
+    seed: int
+    settings: SampleSettings
+    mode: str = "default"  # the SAMPLE_MODES entry the settings started from
+
+    def __post_init__(self) -> None:
+        if self.mode not in SAMPLE_MODES:
+            raise ValueError(f"unknown sample mode {self.mode!r}; expected one of {', '.join(SAMPLE_MODES)}")
+        if not self.stores:
+            raise ValueError("a run needs at least one store configuration")
+        for store in self.stores:
+            store_config(store)  # ValueError naming the valid stores
+        for case in self.cases:
+            # build_request cycles NotOlderThan/Exact RVs over the last RECENT_REVISIONS
+            # revisions, which a smaller population does not have (they would go negative).
+            if case.rv_match and case.shape.pods < RECENT_REVISIONS:
+                raise ValueError(f"{case.name} needs at least {RECENT_REVISIONS} pods: its resourceVersions "
+                                 f"cycle over the last {RECENT_REVISIONS} revisions")
+
+    @property
+    def cases(self) -> list[StoreListCase]:
+        return self.preset.cases()
+
+    def command(self) -> str:
+        """The ``storelist run`` command line that repeats this run (same seed)."""
+        parts = ["storelist", "run"]
+        if self.preset.name == "custom":
+            shape = self.preset.shapes[0]
+            parts += ["--namespaces", str(shape.namespaces), "--pods-per-namespace",
+                      str(shape.pods_per_namespace), "--nodes", str(shape.nodes)]
+        else:
+            parts += ["--preset", self.preset.name]
+        parts += ["--stores", ",".join(self.stores), "--seed", str(self.seed)]
+        if self.mode != "default":
+            parts.append(f"--{self.mode}")
+        base, s = SAMPLE_MODES[self.mode], self.settings
+        for option, value, preset in (("--processes", s.processes, base.processes),
+                                      ("--values", s.values, base.values),
+                                      ("--warmups", s.warmups, base.warmups),
+                                      ("--min-time", s.min_time, base.min_time),
+                                      ("--loops", s.loops, base.loops)):
+            if value != preset:
+                parts += [option, repr(value)]
+        parts += ["-o", str(self.run_dir)]
+        return shlex.join(parts)
+
+
+def ordered_stores(names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` validated, without duplicates, in the published column order."""
+    for name in names:
+        store_config(name)
+    return tuple(name for name in STORE_NAMES if name in names)
+
+
+def rotated(stores: Sequence[str], round_index: int) -> list[str]:
+    """The store order of round ``round_index`` (0-based): shifted left by the round."""
+    shift = round_index % len(stores)
+    return [*stores[shift:], *stores[:shift]]
+
+
+def default_run_dir(results: Path = Path("results")) -> Path:
+    """``results/<UTC timestamp>``, e.g. ``results/20250131T120000Z``."""
+    return results / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def prepare_run_dir(run_dir: Path) -> None:
+    """Create ``run_dir``; RunError if it exists and is not an empty directory."""
+    if run_dir.exists():
+        if not run_dir.is_dir():
+            raise RunError(f"{run_dir} exists and is not a directory; choose another -o")
+        if any(run_dir.iterdir()):
+            raise RunError(f"{run_dir} already exists and is not empty; choose another -o "
+                           "(existing results are never overwritten)")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RunError(f"cannot create {run_dir}: {error.strerror or error}") from None
+
+
+def worker_command(plan: RunPlan, case: StoreListCase, store: str, loops: int,
+                   python: str = sys.executable) -> list[str]:
+    """One round of one (cell, configuration): pyperf's manager with one worker process."""
+    shape = case.shape
+    s = plan.settings
+    return [
+        python, "-m", "bench.worker",
+        f"--store={store}", f"--namespaces={shape.namespaces}",
+        f"--pods-per-namespace={shape.pods_per_namespace}", f"--nodes={shape.nodes}",
+        f"--rv={case.rv_match}", f"--scope={case.scope}", f"--paginate={case.paginate}",
+        f"--seed={plan.seed}", f"--ops-file={ops_path(plan.run_dir, store)}",
+        "--processes=1", f"--values={s.values}", f"--warmups={s.warmups}",
+        f"--min-time={s.min_time!r}", f"--loops={loops}",
+        f"--append={suite_path(plan.run_dir, store)}",
+    ]
+
+
+def calibrated_loops(json_path: Path, benchmark: str) -> int:
+    """The loop count pyperf chose for ``benchmark`` in its first round."""
+    try:
+        loops = pyperf.BenchmarkSuite.load(str(json_path)).get_benchmark(benchmark).get_loops()
+    except (OSError, ValueError, KeyError) as error:
+        raise RunError(f"{json_path}: cannot read the calibrated loops of {benchmark}: {error}") from None
+    return int(loops)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_manifest(plan: RunPlan) -> RunManifest:
+    cells = [CellSpec(case.name, case.shape.namespaces, case.shape.pods_per_namespace, case.shape.nodes,
+                      case.rv_match, case.scope, case.paginate) for case in plan.cases]
+    return RunManifest(preset=plan.preset.name, stores=list(plan.stores), seed=plan.seed, cells=cells,
+                       settings=asdict(plan.settings), command=plan.command(), mode=plan.mode,
+                       environment=describe_environment(), started=_now())
+
+
+Progress = Callable[[str], None]
+
+
+def launch(command: Sequence[str]) -> int:
+    """Run one worker command, its output going to ours; its exit status."""
+    return subprocess.run(command, check=False).returncode
+
+
+def execute(plan: RunPlan, python: str = sys.executable,
+            progress: Progress = lambda message: None) -> RunManifest:
+    """Run ``plan`` round by round (see the module docstring) and return the final manifest.
+
+    ``progress`` receives one line per round; the workers' own output goes to this
+    process's stdout. The manifest (``meta/run.json``) is rewritten after every round,
+    so an interrupted run says how far it got. Raises RunError if the directory is not
+    usable or a worker fails; KeyboardInterrupt is recorded, then re-raised.
+    """
+    prepare_run_dir(plan.run_dir)
+    manifest = new_manifest(plan)
+    write_manifest(plan.run_dir, manifest)
+    loops: dict[tuple[str, str], int] = {}
+    cases = plan.cases
+    try:
+        for round_index in range(plan.settings.processes):
+            progress(f"round {round_index + 1}/{plan.settings.processes}: "
+                     f"{len(cases)} cells x {len(plan.stores)} configurations")
+            for case in cases:
+                for store in rotated(plan.stores, round_index):
+                    key = (case.name, store)
+                    command = worker_command(plan, case, store, loops.get(key, plan.settings.loops), python)
+                    returncode = launch(command)
+                    if returncode != 0:
+                        raise RunError(f"the worker for {case.name} on {store} failed (exit status "
+                                       f"{returncode}); partial results are in {plan.run_dir}")
+                    if key not in loops:
+                        loops[key] = calibrated_loops(suite_path(plan.run_dir, store), case.name)
+            manifest.rounds_completed = round_index + 1
+            write_manifest(plan.run_dir, manifest)
+    except KeyboardInterrupt:
+        _finish(plan.run_dir, manifest, "interrupted")
+        raise
+    except RunError:
+        _finish(plan.run_dir, manifest, "failed")
+        raise
+    _finish(plan.run_dir, manifest, "complete")
+    return manifest
+
+
+def _finish(run_dir: Path, manifest: RunManifest, status: str) -> None:
+    manifest.status = status
+    manifest.finished = _now()
+    write_manifest(run_dir, manifest)

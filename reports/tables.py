@@ -1,0 +1,92 @@
+"""Run results as benchstat tables, and what makes a comparison of them questionable.
+
+One run gives the published layout: one column per store configuration (the first,
+``btree+index`` when present, is the base), one row per cell. Several runs give one
+table per configuration with the runs as columns (the first run is the base).
+
+The statistics and the rendering are ``reports.benchstat``'s; this module only
+chooses the columns and rows, and lists *caveats*: one-line messages about missing
+configurations or cells, differing benchmark sets and differing sample counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from bench.results import RunResults
+from reports.benchstat import BenchTable, Column
+from stores import STORE_NAMES
+
+UNIT = "sec/op"
+# Cells named in one "sample counts differ" message, at most (an interrupted run can
+# leave every cell of its last round one sample short).
+MAX_NAMED = 5
+
+
+def run_table(run: RunResults) -> BenchTable:
+    """The published layout of one run: a column per configuration, a row per cell."""
+    metadata = run.metadata()
+    config = [(key, str(metadata[name])) for key, name in
+              (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"))
+              if name in metadata]
+    columns = [Column(store, results.samples) for store, results in run.stores.items()]
+    return BenchTable(UNIT, columns, config, row_order=run.cell_names())
+
+
+def runs_tables(runs: Sequence[RunResults]) -> list[BenchTable]:
+    """Per configuration (published order), the same configuration across ``runs``."""
+    stores = [store for store in STORE_NAMES if any(store in run.stores for run in runs)]
+    tables = []
+    for store in stores:
+        columns = [Column(run.label, run.stores[store].samples) for run in runs if store in run.stores]
+        rows = list(dict.fromkeys(cell for run in runs for cell in run.cell_names()))
+        tables.append(BenchTable(UNIT, columns, [("store", store)], row_order=rows))
+    return tables
+
+
+def _sample_count_caveat(where: str, counts: dict[str, int]) -> list[str]:
+    """"sample counts differ" naming the cells off the most common count, if any."""
+    if len(set(counts.values())) <= 1:
+        return []
+    usual, _ = Counter(counts.values()).most_common(1)[0]
+    odd = [f"{name} n={n}" for name, n in counts.items() if n != usual]
+    more = f" and {len(odd) - MAX_NAMED} more" if len(odd) > MAX_NAMED else ""
+    return [f"{where}: sample counts differ: n={usual} for most cells, but {', '.join(odd[:MAX_NAMED])}{more}"]
+
+
+def run_caveats(run: RunResults) -> list[str]:
+    """What makes one run's table incomplete or uneven (empty when it is neither)."""
+    caveats = []
+    manifest = run.manifest
+    if manifest is not None and manifest.status != "complete":
+        planned = manifest.settings.get("processes", "?")
+        caveats.append(f"{run.label}: the run is {manifest.status} after "
+                       f"{manifest.rounds_completed} of {planned} rounds")
+    missing = run.missing_stores()
+    if missing:
+        caveats.append(f"{run.label}: missing configurations {', '.join(missing)} "
+                       f"(no {', '.join(store + '.json' for store in missing)}); compared the rest")
+    for store, cells in run.missing_cells().items():
+        caveats.append(f"{run.label}: {store} has no samples of {len(cells)} cells: {', '.join(cells)}")
+    counts = {f"{store} {cell}": n for (store, cell), n in run.sample_counts().items()}
+    return caveats + _sample_count_caveat(run.label, counts)
+
+
+def runs_caveats(runs: Sequence[RunResults]) -> list[str]:
+    """Differences between runs that a per-configuration comparison glosses over."""
+    base = runs[0]
+    caveats = []
+    for run in runs[1:]:
+        for store in dict.fromkeys([*base.stores, *run.stores]):
+            if store not in run.stores or store not in base.stores:
+                lacking = run if store not in run.stores else base
+                caveats.append(f"{lacking.label} has no {store} results; compared the runs that have them")
+                continue
+            ours = {cell for cell, values in run.stores[store].samples.items() if values}
+            theirs = {cell for cell, values in base.stores[store].samples.items() if values}
+            if ours != theirs:
+                caveats.append(f"{store}: benchmark sets differ: {run.label} lacks {len(theirs - ours)} and adds "
+                               f"{len(ours - theirs)} cells relative to {base.label}; geomeans may not be comparable")
+    counts = {f"{run.label} {store} {cell}": n for run in runs for (store, cell), n in run.sample_counts().items()}
+    return caveats + _sample_count_caveat("runs", counts)

@@ -1,0 +1,64 @@
+"""Run directories written with pyperf's API instead of timed: fast, and with known values.
+
+Tests of loading, comparing and reporting need runs whose numbers they choose (and
+many of them), which real runs cannot give in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyperf
+
+from bench.rundir import CellSpec, OpsCount, RunManifest, add_ops, ops_path, suite_path, write_manifest
+from bench.storelist import StoreListCase
+
+Samples = Mapping[str, Mapping[str, Sequence[float]]]  # store -> cell -> one value per run
+
+
+def spread(center: float, n: int = 10, width: float = 0.02) -> list[float]:
+    """``n`` distinct values evenly spread over ``center`` ± ``width``/2 (relative)."""
+    return [center * (1 + width * (i / (n - 1) - 0.5)) for i in range(n)] if n > 1 else [center]
+
+
+def write_suite(path: Path, cells: Mapping[str, Sequence[float]], store: str, seed: int = 1) -> None:
+    """A pyperf suite: per cell one benchmark with one single-value run per sample."""
+    benchmarks = []
+    for cell, values in cells.items():
+        runs = [pyperf.Run([value], metadata={"name": cell, "unit": "second", "loops": 4,
+                                              "storelist_store": store, "storelist_seed": seed,
+                                              "cpu_model_name": "Test CPU", "python_version": "3.11.7"},
+                           collect_metadata=False)
+                for value in values]
+        benchmarks.append(pyperf.Benchmark(runs))
+    pyperf.BenchmarkSuite(benchmarks).dump(str(path))
+
+
+def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str = "seed", seed: int = 1,
+             processes: int = 10, status: str = "complete") -> RunManifest:
+    cells = [CellSpec(c.name, c.shape.namespaces, c.shape.pods_per_namespace, c.shape.nodes, c.rv_match,
+                      c.scope, c.paginate) for c in cases]
+    return RunManifest(preset=preset, stores=list(stores), seed=seed, cells=cells,
+                       settings={"processes": processes, "values": 3, "warmups": 1, "min_time": 0.1, "loops": 0},
+                       command=f"storelist run --preset {preset} --seed {seed} -o RUN",
+                       environment={"cpu_model": "Test CPU", "python_version": "3.11.7",
+                                    "python_implementation": "CPython", "btrees_implementation": "C",
+                                    "git_revision": "abc123", "version_pyperf": "2.10.0"},
+                       started="2025-01-31T00:00:00+00:00", finished="2025-01-31T00:10:00+00:00",
+                       status=status, rounds_completed=processes if status == "complete" else 1)
+
+
+def write_run(run_dir: Path, samples: Samples, run_manifest: RunManifest | None = None,
+              ops: Mapping[str, Mapping[str, OpsCount]] | None = None) -> Path:
+    """Write ``samples`` as a run directory (plus manifest and ops files if given)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for store, cells in samples.items():
+        write_suite(suite_path(run_dir, store), cells, store)
+    if run_manifest is not None:
+        write_manifest(run_dir, run_manifest)
+    for store, counts in (ops or {}).items():
+        for cell, count in counts.items():
+            add_ops(ops_path(run_dir, store), cell, count)
+    return run_dir
+

@@ -1,0 +1,277 @@
+"""The storelist command: an end-to-end run at a tiny size, compare's two modes, and bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.cli import main
+from bench.presets import get_preset
+from bench.rundir import manifest_path, read_manifest
+from reports.benchstat import benchstat_files
+from stores import STORE_NAMES
+from synthetic_runs import manifest, spread, write_run
+
+BENCHSTAT_EXAMPLE = Path(__file__).parent / "data" / "benchstat_example"
+SEED_CASES = get_preset("seed").cases()
+CELLS = [case.name for case in SEED_CASES[:2]]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "error:" in lines[0] and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def synthetic(tmp_path: Path, name: str, stores: tuple[str, ...] = STORE_NAMES, n: int = 10,
+              cells: list[str] = CELLS, factor: float = 1.0) -> Path:
+    """A complete run of ``cells`` on ``stores`` (the base 10 µs, each next store 2x slower)."""
+    samples = {store: {cell: spread(10e-6 * factor * 2 ** index, n) for cell in cells}
+               for index, store in enumerate(stores)}
+    cases = [case for case in SEED_CASES if case.name in cells]
+    return write_run(tmp_path / name, samples, manifest(cases, stores, processes=n))
+
+
+# ---------------------------------------------------------------------------
+# End to end: run -> pyperf compare_to -> compare -> report, at a tiny size
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run_dir = tmp_path_factory.mktemp("e2e") / "run"
+    status = main(["run", "--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3",
+                   "--processes", "2", "--values", "1", "--warmups", "0", "--loops", "20",
+                   "--min-time", "0.001", "--seed", "5", "-o", str(run_dir)])
+    assert status == 0
+    return run_dir
+
+
+def test_run_writes_one_pyperf_file_per_configuration(real_run: Path) -> None:
+    assert sorted(path.name for path in real_run.glob("*.json")) == sorted(f"{s}.json" for s in STORE_NAMES)
+    recorded = read_manifest(real_run)
+    assert recorded is not None and recorded.status == "complete" and recorded.seed == 5
+    assert recorded.rounds_completed == 2
+    assert "--seed 5" in recorded.command and "--namespaces 4" in recorded.command
+
+
+def test_pyperf_compare_to_reads_the_run(real_run: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", str(real_run / "btree+index.json"),
+                           str(real_run / "btree.json")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "StoreList/Namespaces=4/Pods=100/Nodes=3/RV=/Scope=Namespace/Paginate=0" in done.stdout
+
+
+def test_compare_and_report_of_the_real_run(real_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "compare", str(real_run))
+    assert status == 0, err
+    header = next(line for line in out.splitlines() if "│" in line)
+    assert all(store in header for store in STORE_NAMES)
+    assert "StoreList/Namespaces=4/Pods=100/Nodes=3/RV=NotOlderThan/Scope=Namespace/Paginate=0" in out
+    assert "n=2" in out and "geomean" in out
+    copy = tmp_path / "run"
+    shutil.copytree(real_run, copy)
+    status, out, err = run_cli(capsys, "report", str(copy))
+    assert status == 0, err
+    report = (copy / "report.md").read_text()
+    assert "## Reproduced table (benchstat)" in report and "(medians.png)" in report
+    assert "objects/op" in report and "| 25 | 1 |" in report  # 25 pods per namespace, one page
+
+
+# ---------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------
+
+
+def test_compare_one_run_has_the_published_layout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    status, out, err = run_cli(capsys, "compare", str(run))
+    assert status == 0 and err == ""
+    header = next(line for line in out.splitlines() if "│" in line)
+    positions = [header.index(store + " ") for store in STORE_NAMES]
+    assert positions == sorted(positions)  # columns in published order, base first
+    assert "vs base" in out and "+100.00% (p=0.000 n=10)" in out and "+300.00%" in out
+    assert out.splitlines()[-1].startswith("geomean")
+    status, md, _ = run_cli(capsys, "compare", str(run), "--format", "md")
+    assert status == 0 and "| sec/op | btree+index | btree | vs base |" in md
+
+
+def test_compare_several_runs_puts_each_configuration_across_runs(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = synthetic(tmp_path, "a"), synthetic(tmp_path, "b", factor=1.5)
+    status, out, err = run_cli(capsys, "compare", str(first), str(second))
+    assert status == 0 and err == ""
+    for store in STORE_NAMES:
+        assert f"store: {store}" in out
+    assert out.count("+50.00% (p=0.000 n=10)") == 2 * len(STORE_NAMES)  # two cells per table
+    assert str(first) in out and str(second) in out
+
+
+def test_compare_names_missing_configurations_and_compares_the_rest(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    (run / "map.json").unlink()
+    (run / "map+index.json").unlink()
+    status, out, err = run_cli(capsys, "compare", str(run))
+    assert status == 1
+    assert "btree+index" in out and "map" not in out.split("\n", 3)[3]
+    assert "missing configurations map+index, map" in err and "Traceback" not in err
+
+
+def test_compare_says_when_benchmark_sets_differ(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = synthetic(tmp_path, "a")
+    second = synthetic(tmp_path, "b", cells=CELLS[:1])
+    status, out, err = run_cli(capsys, "compare", str(first), str(second))
+    assert status == 1
+    assert "benchmark set differs from baseline; geomeans may not be comparable" in out  # benchstat's footnote
+    assert "benchmark sets differ" in err and f"{second} lacks 1 and adds 0 cells" in err
+
+
+def test_compare_says_when_sample_counts_differ(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = synthetic(tmp_path, "a"), synthetic(tmp_path, "b", n=8)
+    status, out, err = run_cli(capsys, "compare", str(first), str(second))
+    assert status == 1
+    assert "n=10+8" in out
+    assert "sample counts differ" in err
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "not pyperf", "empty"])
+def test_compare_refuses_a_corrupt_json_file_and_leaves_it_alone(damage: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    target = run / "btree.json"
+    content = {"garbage": "{{{ nope", "truncated": target.read_text()[:50], "not pyperf": '{"hello": 1}',
+               "empty": ""}[damage]
+    target.write_text(content)
+    status, out, err = run_cli(capsys, "compare", str(run))
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "storelist compare", str(target))
+    assert target.read_text() == content
+
+
+@pytest.mark.parametrize("side_file", ["meta/run.json", "meta/ops-btree.json"])
+def test_compare_refuses_a_corrupt_side_file(side_file: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    (run / side_file).write_text("[1, 2")
+    status, out, err = run_cli(capsys, "compare", str(run))
+    assert status == 2 and out == ""
+    assert_one_line_error(err, str(run / side_file), "not valid JSON")
+    assert (run / side_file).read_text() == "[1, 2"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file", "empty dir"])
+def test_compare_refuses_what_is_not_a_run(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x"
+    if kind == "file":
+        path.write_text("hello")
+    elif kind == "empty dir":
+        path.mkdir()
+    status, _, err = run_cli(capsys, "compare", str(path))
+    assert status == 2
+    assert_one_line_error(err, str(path))
+
+
+# ---------------------------------------------------------------------------
+# run: bad input never touches anything
+# ---------------------------------------------------------------------------
+
+
+def test_run_refuses_an_existing_non_empty_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.txt").write_text("precious")
+    status, out, err = run_cli(capsys, "run", "--preset", "smoke", "-o", str(tmp_path))
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "already exists and is not empty")
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+    assert (tmp_path / "mine.txt").read_text() == "precious"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--preset", "full"], "unknown preset 'full'; valid presets: seed, smoke"),
+    (["--stores", "btree,hash"], "unknown store 'hash'"),
+    (["--namespaces", "3"], "custom sizes need all of"),
+    (["--preset", "seed", "--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "either --preset or"),
+    (["--fast", "--rigorous"], "not allowed with argument"),
+    (["--processes", "0"], "must be at least 1"),
+    (["--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "needs at least 100 pods"),
+])
+def test_run_rejects_bad_options_in_one_line(argv: list[str], message: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out"
+    try:
+        status = main(["run", *argv, "-o", str(target)])
+    except SystemExit as exit_:  # argparse's own errors exit
+        status = exit_.code
+    err = capsys.readouterr().err
+    assert status == 2
+    assert_one_line_error(err, message)
+    assert not target.exists()
+
+
+# ---------------------------------------------------------------------------
+# benchstat, report and inflight wiring
+# ---------------------------------------------------------------------------
+
+
+def test_benchstat_wraps_benchstat_files(capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = BENCHSTAT_EXAMPLE / "old.txt", BENCHSTAT_EXAMPLE / "new.txt"
+    status, out, _ = run_cli(capsys, "benchstat", str(old), str(new))
+    assert status == 0 and out == benchstat_files([old, new])
+    status, md, _ = run_cli(capsys, "benchstat", str(old), str(new), "--format", "md")
+    assert status == 0 and md == benchstat_files([old, new], "md")
+
+
+def test_benchstat_reports_a_missing_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "benchstat", str(tmp_path / "nope.txt"))
+    assert status == 2
+    assert_one_line_error(err, "nope.txt")
+
+
+def test_report_never_overwrites_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    (run / "report.md").write_text("my notes")
+    status, _, err = run_cli(capsys, "report", str(run))
+    assert status == 2
+    assert_one_line_error(err, "report.md already exists", "--force")
+    assert (run / "report.md").read_text() == "my notes"
+    assert not (run / "medians.png").exists()
+    status, out, _ = run_cli(capsys, "report", str(run), "--force")
+    assert status == 0 and "wrote" in out
+    assert (run / "report.md").read_text().startswith("# StoreList reproduction")
+
+
+def test_report_of_an_incomplete_run_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "a")
+    (run / "map.json").unlink()
+    status, _, err = run_cli(capsys, "report", str(run))
+    assert status == 1
+    assert "missing configurations map" in err
+    assert manifest_path(run).exists()
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "benchstat", "report"])
+def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: storelist {command}" in out and "exit status" in out
+
+
+def test_the_scheduler_simulation_is_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["inflight", "simulate", "--help"])
+    assert exit_.value.code == 0
+    assert "usage: storelist inflight simulate" in capsys.readouterr().out

@@ -1,0 +1,233 @@
+"""The runner: presets, run plans, interleaved rounds, the worker's time function."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyperf
+import pytest
+
+from bench.cli import _plan, build_parser
+from bench.presets import PRESETS, SMOKE_SHAPES, Preset, custom_preset, get_preset, published_cases, register_preset
+from bench.results import load_run
+from bench.rundir import OpsCount, add_ops, load_ops, read_manifest, suite_path
+from bench import runner
+from bench.runner import (SAMPLE_MODES, RunError, RunPlan, SampleSettings, execute, ordered_stores,
+                          prepare_run_dir, rotated, worker_command)
+from bench.storelist import StoreListCase
+from bench.worker import CellTimer, case_from_args, run_metadata
+from reports.published import load_published
+from stores import STORE_NAMES
+from workloads import PUBLISHED_SHAPES, PopulationShape
+
+TINY = PopulationShape(namespaces=4, pods_per_namespace=25, nodes=3)
+
+
+# ---------------------------------------------------------------------------
+# Presets
+# ---------------------------------------------------------------------------
+
+
+def test_seed_preset_is_exactly_the_published_table() -> None:
+    names = [case.name for case in get_preset("seed").cases()]
+    assert names == list(load_published().rows)
+    assert len(names) == 6
+
+
+def test_smoke_preset_has_the_same_cell_kinds_on_small_populations() -> None:
+    smoke, seed = get_preset("smoke").cases(), get_preset("seed").cases()
+    assert [(c.rv_match, c.scope, c.paginate) for c in smoke] == [(c.rv_match, c.scope, c.paginate) for c in seed]
+    assert len(SMOKE_SHAPES) == 3 and all(shape.pods <= 2000 for shape in SMOKE_SHAPES)
+    counterparts = get_preset("smoke").published_counterparts()
+    assert list(counterparts.values()) == [case.name for case in seed]
+
+
+def test_presets_are_registered_by_name_and_unknown_names_list_the_valid_ones() -> None:
+    assert {"seed", "smoke"} <= set(PRESETS)
+    with pytest.raises(ValueError, match="valid presets: seed, smoke"):
+        get_preset("full")
+    with pytest.raises(ValueError, match="already registered"):
+        register_preset(Preset("seed", "again", PUBLISHED_SHAPES))
+    with pytest.raises(ValueError, match="one published shape per shape"):
+        Preset("odd", "", SMOKE_SHAPES, stands_for=PUBLISHED_SHAPES[:1])
+
+
+def test_custom_preset_runs_the_published_cases_on_one_population() -> None:
+    preset = custom_preset(TINY)
+    assert preset.cases() == published_cases(TINY)
+    assert preset.published_counterparts() == {}
+
+
+def test_a_population_too_small_for_its_resource_versions_is_refused(tmp_path: Path) -> None:
+    small = custom_preset(PopulationShape(namespaces=3, pods_per_namespace=30, nodes=1))
+    with pytest.raises(ValueError, match="needs at least 100 pods"):
+        RunPlan(tmp_path, small, STORE_NAMES, 1, SAMPLE_MODES["fast"])
+
+
+# ---------------------------------------------------------------------------
+# Plans and settings
+# ---------------------------------------------------------------------------
+
+
+def test_stores_are_validated_deduplicated_and_put_in_published_order() -> None:
+    assert ordered_stores(["map", "btree+index", "map"]) == ("btree+index", "map")
+    with pytest.raises(ValueError, match="valid stores"):
+        ordered_stores(["btree", "hash"])
+
+
+def test_each_store_leads_once_in_as_many_rounds_as_stores() -> None:
+    leaders = [rotated(STORE_NAMES, r)[0] for r in range(len(STORE_NAMES))]
+    assert sorted(leaders) == sorted(STORE_NAMES)
+    assert all(sorted(rotated(STORE_NAMES, r)) == sorted(STORE_NAMES) for r in range(7))
+
+
+def test_sample_modes_follow_benchstat_and_pyperf() -> None:
+    assert SAMPLE_MODES["default"].processes == 10  # benchstat's 10 runs
+    assert SAMPLE_MODES["fast"].processes == 6  # fewest with a finite 95% median CI
+    assert SAMPLE_MODES["rigorous"].processes == 2 * SAMPLE_MODES["default"].processes
+    with pytest.raises(ValueError):
+        SampleSettings(processes=0, values=1, warmups=0, min_time=0.1)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--preset", "smoke", "--fast"],
+    ["--preset", "seed", "--stores", "btree,map", "--rigorous", "--values", "5"],
+    ["--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--processes", "2", "--loops", "7",
+     "--warmups", "0", "--min-time", "0.01"],
+])
+def test_recorded_command_repeats_the_same_plan(argv: list[str], tmp_path: Path) -> None:
+    parser = build_parser()
+    plan = _plan(parser.parse_args(["run", *argv, "--seed", "42", "-o", str(tmp_path / "run")]))
+    command = shlex.split(plan.command())
+    assert command[:2] == ["storelist", "run"]
+    again = _plan(parser.parse_args(command[1:]))
+    assert again == plan
+
+
+def test_worker_command_appends_one_process_to_the_store_file(tmp_path: Path) -> None:
+    plan = RunPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1))
+    case = plan.cases[0]
+    command = worker_command(plan, case, "btree", loops=64, python="py")
+    assert command[:3] == ["py", "-m", "bench.worker"]
+    assert "--processes=1" in command and "--loops=64" in command and "--rv=" in command
+    assert f"--append={tmp_path / 'btree.json'}" in command
+    assert "--seed=9" in command
+
+
+def test_run_directory_must_be_new_or_empty(tmp_path: Path) -> None:
+    prepare_run_dir(tmp_path / "new" / "run")
+    assert (tmp_path / "new" / "run").is_dir()
+    prepare_run_dir(tmp_path / "new" / "run")  # empty: fine
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("mine")
+    with pytest.raises(RunError, match="not empty"):
+        prepare_run_dir(tmp_path / "full")
+    (tmp_path / "file").write_text("mine")
+    with pytest.raises(RunError, match="not a directory"):
+        prepare_run_dir(tmp_path / "file")
+    assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+# ---------------------------------------------------------------------------
+# Interleaved rounds (worker processes replaced by a fake that appends runs)
+# ---------------------------------------------------------------------------
+
+
+class FakeWorkers:
+    """Stands in for ``python -m bench.worker``: records the order and appends a run."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.calls: list[tuple[str, str, int]] = []
+        self.fail_at = fail_at
+
+    def __call__(self, command: Sequence[str]) -> int:
+        options = dict(part[2:].split("=", 1) for part in command if part.startswith("--") and "=" in part)
+        shape = PopulationShape(int(options["namespaces"]), int(options["pods-per-namespace"]), int(options["nodes"]))
+        case = StoreListCase(shape, options["rv"], options["scope"], int(options["paginate"]))
+        self.calls.append((case.name, options["store"], int(options["loops"])))
+        if self.fail_at is not None and len(self.calls) == self.fail_at:
+            return 3
+        loops = int(options["loops"]) or 32  # 0: "calibrate" to 32
+        run = pyperf.Run([1e-5], metadata={"name": case.name, "unit": "second", "loops": loops},
+                         collect_metadata=False)
+        pyperf.add_runs(options["append"], pyperf.Benchmark([run]))
+        return 0
+
+
+def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeWorkers()
+    monkeypatch.setattr(runner, "launch", fake)
+    plan = RunPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    rounds: list[str] = []
+    manifest = execute(plan, progress=rounds.append)
+    cells = [case.name for case in plan.cases]
+    assert len(rounds) == 3 and manifest.status == "complete" and manifest.rounds_completed == 3
+    per_round = len(cells) * len(STORE_NAMES)
+    assert len(fake.calls) == 3 * per_round
+    for index in range(3):
+        chunk = fake.calls[index * per_round:(index + 1) * per_round]
+        # A cell's configurations back to back, in the order rotated by the round.
+        assert [store for _, store, _ in chunk[:4]] == rotated(STORE_NAMES, index)
+        assert [name for name, _, _ in chunk] == [cell for cell in cells for _ in STORE_NAMES]
+    assert {loops for _, _, loops in fake.calls[:per_round]} == {0}
+    assert {loops for _, _, loops in fake.calls[per_round:]} == {32}
+    run = load_run(plan.run_dir)
+    assert all(len(values) == 3 for store in run.stores.values() for values in store.samples.values())
+    assert read_manifest(plan.run_dir).command == plan.command()
+
+
+def test_a_failing_worker_stops_the_run_and_keeps_what_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "launch", FakeWorkers(fail_at=10))
+    plan = RunPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    with pytest.raises(RunError, match="failed .*exit status 3.*partial results"):
+        execute(plan)
+    manifest = read_manifest(plan.run_dir)
+    assert manifest is not None and manifest.status == "failed" and manifest.rounds_completed == 1
+    assert suite_path(plan.run_dir, "btree+index").exists()
+
+
+# ---------------------------------------------------------------------------
+# The worker's time function
+# ---------------------------------------------------------------------------
+
+
+def test_cell_timer_builds_once_and_counts_objects_and_pages() -> None:
+    case = StoreListCase(TINY, "", "Namespace", 0)
+    timer = CellTimer(case, "btree+index", seed=3)
+    first = timer(5)
+    fixture = timer.fixture()
+    second = timer(7)
+    assert first > 0 and second > 0
+    assert timer.fixture() is fixture
+    assert timer.counted.requests == 12
+    assert timer.counted.objects_per_op == TINY.pods_per_namespace
+    assert timer.counted.pages_per_op == 1
+
+
+def test_worker_arguments_and_metadata_describe_the_cell() -> None:
+    args = argparse.Namespace(namespaces=4, pods_per_namespace=25, nodes=3, rv="NotOlderThan", scope="Namespace",
+                              paginate=0)
+    case = case_from_args(args)
+    assert case.name == "StoreList/Namespaces=4/Pods=100/Nodes=3/RV=NotOlderThan/Scope=Namespace/Paginate=0"
+    metadata = run_metadata(StoreListCase(TINY, "", "Namespace", 0), "map", 11)
+    assert metadata["storelist_seed"] == 11 and metadata["storelist_store"] == "map"
+    assert metadata["storelist_rv"] == '""'
+    assert (metadata["storelist_namespaces"], metadata["storelist_pods"], metadata["storelist_nodes"]) == (4, 100, 3)
+    assert metadata["btrees_implementation"] == "C"
+    for name in ("pyperf", "BTrees", "sortedcontainers", "scipy"):
+        assert metadata[f"version_{name}"] not in ("", "unknown")
+    assert metadata["git_revision"]
+    for value in metadata.values():  # pyperf rejects empty strings and newlines
+        assert str(value).strip() and "\n" not in str(value)
+
+
+def test_ops_counts_accumulate_across_workers(tmp_path: Path) -> None:
+    path = tmp_path / "meta" / "ops-btree.json"
+    add_ops(path, "cell", OpsCount(10, 10, 150))
+    add_ops(path, "cell", OpsCount(30, 30, 450))
+    assert load_ops(path)["cell"] == OpsCount(40, 40, 600)
+    assert load_ops(path)["cell"].objects_per_op == 15
