@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from stores.element import StoreElement
-from stores.indexer import DEFAULT_INDEXED_FIELDS, ElementEntry, KeyIndexer, _element_of
+from stores.indexer import DEFAULT_INDEXED_FIELDS, ElementEntry, KeyIndexer, element_of
 from stores.protocol import StoreConfig
 
 
@@ -58,7 +58,7 @@ class MapStore:
 
     def list(self) -> list[StoreElement]:
         """Every element, in hash order: one O(n) copy."""
-        return list(map(_element_of, self._entries))
+        return list(map(element_of, self._entries))
 
     def list_keys(self) -> list[str]:
         return [key for key, _ in self._entries]

@@ -25,7 +25,7 @@ def _no_index(index_name: str) -> IndexNotFoundError:
 # (the str's cached hash mixed with the element's identity), so index maintenance never
 # calls into Python, and a set of pairs iterates in hash order like a Go map.
 ElementEntry = tuple[str, StoreElement]
-_element_of = itemgetter(1)
+element_of = itemgetter(1)
 
 
 class ElementIndexer:
@@ -65,7 +65,7 @@ class ElementIndexer:
         if index is None:
             raise _no_index(index_name)
         members = index.get(value)
-        return list(map(_element_of, members)) if members else []
+        return list(map(element_of, members)) if members else []
 
     def replace(self, elements: Iterable[StoreElement]) -> None:
         """Rebuild every index from scratch: O(n · indexes)."""
