@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduling.costs import time_done, time_event, time_pop, tracker_memory
+from scheduling.costs import SteadyCycle, time_done, time_event, time_pop, tracker_memory
 from scheduling.tracker import TRACKER_NAMES
 
 
@@ -53,3 +53,15 @@ def test_tracker_memory_grows_with_events() -> None:
     small = tracker_memory("list", 5, 100)["bytes"]
     large = tracker_memory("list", 5, 1000)["bytes"]
     assert isinstance(small, int) and isinstance(large, int) and large > 5 * small
+
+
+@pytest.mark.parametrize("in_flight, events_per_pop", [(1, 1), (10, 3), (50, 10)])
+def test_steady_cycle_starts_in_steady_state(in_flight: int, events_per_pop: int) -> None:
+    # Every in-flight pod has its events behind it: the list holds I pods and I*k events,
+    # and one more cycle (one Pop, k events, one Done with its pruning) keeps it so.
+    steady = SteadyCycle("list", in_flight, events_per_pop)
+    expected = in_flight * (1 + events_per_pop)
+    assert steady.queue.tracker.list_length() == expected
+    steady.cycle(measure_pop=False)
+    assert steady.queue.tracker.list_length() == expected
+    assert steady.queue.tracker.events_kept() == in_flight * events_per_pop
