@@ -11,7 +11,7 @@ ifndef RUN_ID
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 endif
 
-.PHONY: install test bench bench-fast report clean
+.PHONY: install test bench bench-fast bench-full bench-sweep bench-inflight report clean
 
 install: $(STAMP)
 
@@ -37,6 +37,25 @@ bench-fast: $(STAMP)
 	$(STORELIST) compare $(RESULTS)/$(RUN_ID)
 	$(STORELIST) report $(RESULTS)/$(RUN_ID)
 	@echo "report: $(RESULTS)/$(RUN_ID)/report.md"
+
+# Every BenchmarkStoreList leaf, create-then-list and store memory (--fast: about an hour on 2 cores).
+bench-full: $(STAMP)
+	$(STORELIST) run --preset full --fast -o $(RESULTS)/full-$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/full-$(RUN_ID)
+	@echo "report: $(RESULTS)/full-$(RUN_ID)/report.md"
+
+# 150k pods over 10-30k namespaces, for the crossover plot (SWEEP="--sweep-namespaces 10,100,1000" to choose).
+bench-sweep: $(STAMP)
+	$(STORELIST) run --preset sweep $(SWEEP) --fast -o $(RESULTS)/sweep-$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/sweep-$(RUN_ID)
+	@echo "report: $(RESULTS)/sweep-$(RUN_ID)/report.md"
+
+# The scheduler's in-flight trackers: Event, Pop, Done at 1-1000 pods in flight (--fast: ~10 minutes on 2 cores).
+bench-inflight: $(STAMP)
+	$(STORELIST) run --preset inflight --fast -o $(RESULTS)/inflight-$(RUN_ID)
+	$(STORELIST) compare $(RESULTS)/inflight-$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/inflight-$(RUN_ID)
+	@echo "report: $(RESULTS)/inflight-$(RUN_ID)/report.md"
 
 # make report RUN=results/<run-id> [FORCE=--force]
 report: $(STAMP)

@@ -13,7 +13,8 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.presets import PRESETS, Preset, custom_preset, get_preset
+from bench.inflight import INFLIGHT_PRESETS, InFlightPreset
+from bench.presets import PRESETS, Preset, custom_preset, get_preset, sweep_preset
 from bench.results import ResultsError, load_run
 from bench.runner import (SAMPLE_MODES, RunError, RunPlan, SampleSettings, default_run_dir, execute, ordered_stores,
                           prepare_run_dir)
@@ -70,11 +71,13 @@ def _stores(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _preset(text: str) -> Preset:
+def _preset(text: str) -> Preset | InFlightPreset:
+    if text in INFLIGHT_PRESETS:  # the scheduler's in-flight benchmarks (bench/inflight_cli.py)
+        return INFLIGHT_PRESETS[text]
     try:
         return get_preset(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(f"{error}, {', '.join(INFLIGHT_PRESETS)}") from None
 
 
 def _integer(text: str, minimum: int) -> int:
@@ -95,6 +98,13 @@ def _non_negative(text: str) -> int:
     return _integer(text, 0)
 
 
+def _counts(text: str) -> tuple[int, ...]:
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of namespace counts, e.g. 10,100,1000")
+    return tuple(_positive(part) for part in parts)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -110,6 +120,18 @@ def _seconds(text: str) -> float:
 # ---------------------------------------------------------------------------
 
 
+def sample_settings(args: argparse.Namespace) -> tuple[str, SampleSettings]:
+    """The sample mode chosen (--fast, --rigorous or default) and its settings, overridden by the options."""
+    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
+    base = SAMPLE_MODES[mode]
+    return mode, SampleSettings(
+        processes=args.processes or base.processes,
+        values=args.values or base.values,
+        warmups=base.warmups if args.warmups is None else args.warmups,
+        min_time=args.min_time or base.min_time,
+        loops=base.loops if args.loops is None else args.loops)
+
+
 def _plan(args: argparse.Namespace) -> RunPlan:
     sizes = (args.namespaces, args.pods_per_namespace, args.nodes)
     if any(size is not None for size in sizes):
@@ -120,25 +142,26 @@ def _plan(args: argparse.Namespace) -> RunPlan:
         preset = custom_preset(PopulationShape(*sizes))
     else:
         preset = args.preset or get_preset("seed")
-    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
-    base = SAMPLE_MODES[mode]
-    settings = SampleSettings(
-        processes=args.processes or base.processes,
-        values=args.values or base.values,
-        warmups=base.warmups if args.warmups is None else args.warmups,
-        min_time=args.min_time or base.min_time,
-        loops=base.loops if args.loops is None else args.loops)
+    sweep = {"total_pods": args.sweep_total, "namespace_counts": args.sweep_namespaces, "nodes": args.sweep_nodes}
+    if any(value is not None for value in sweep.values()):
+        if preset.name != "sweep":
+            raise ValueError("--sweep-total, --sweep-namespaces and --sweep-nodes need --preset sweep")
+        preset = sweep_preset(**{key: value for key, value in sweep.items() if value is not None})
+    mode, settings = sample_settings(args)
     seed = new_seed() if args.seed is None else args.seed
     return RunPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if isinstance(args.preset, InFlightPreset):
+        from bench.inflight_cli import run_inflight
+        return run_inflight(args)
     try:
         plan = _plan(args)
         prepare_run_dir(plan.run_dir)  # refuse a used directory before announcing anything
     except (ValueError, RunError) as error:
         return _fail("run", str(error))
-    cells = plan.cases
+    cells = [*plan.cases, *plan.create_list_cases]
     print(f"storelist run: preset {plan.preset.name}, {len(cells)} cells x {len(plan.stores)} configurations "
           f"({', '.join(plan.stores)}), {plan.settings.processes} samples each; seed {plan.seed}; "
           f"writing to {plan.run_dir}", flush=True)
@@ -161,18 +184,24 @@ def _add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "into RUN/<store>.json (one pyperf benchmark per cell; `python -m pyperf compare_to "
                     "RUN/btree+index.json RUN/btree.json` works). Worker processes run in interleaved "
                     "rounds, one sample per process; see bench/runner.py."),
-        epilog=f"presets:\n" + "\n".join(f"  {p.name:8} {p.description}" for p in PRESETS.values())
+        epilog=f"presets:\n" + "\n".join(f"  {p.name:8} {p.description}"
+                                          for p in [*PRESETS.values(), *INFLIGHT_PRESETS.values()])
                + f"\n\nsample modes (processes x values, warm-ups, min time per value):\n"
                + "\n".join(f"  {name:9} {s.processes} x {s.values}, {s.warmups}, {s.min_time} s"
                            for name, s in SAMPLE_MODES.items())
                + f"\n\n{EXIT_STATUS_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     what = parser.add_argument_group("what to time")
-    what.add_argument("--preset", type=_preset, metavar="|".join(PRESETS),
+    what.add_argument("--preset", type=_preset, metavar="|".join([*PRESETS, *INFLIGHT_PRESETS]),
                       help="named set of cells (default: seed, the published table)")
     what.add_argument("--namespaces", type=_positive, help="custom population: namespaces")
     what.add_argument("--pods-per-namespace", type=_positive, help="custom population: pods per namespace")
     what.add_argument("--nodes", type=_positive, help="custom population: nodes")
+    what.add_argument("--sweep-total", type=_positive, metavar="PODS",
+                      help="sweep preset: pods in every population (default 150000)")
+    what.add_argument("--sweep-namespaces", type=_counts, metavar="LIST",
+                      help="sweep preset: comma-separated namespace counts (default 10,30,100,300,1000,3000,10000,30000)")
+    what.add_argument("--sweep-nodes", type=_positive, metavar="NODES", help="sweep preset: nodes (default 5000)")
     what.add_argument("--stores", type=_stores, default=STORE_NAMES, metavar="LIST",
                       help=f"comma-separated store configurations (default: {','.join(STORE_NAMES)})")
     what.add_argument("--seed", type=_non_negative, help="population seed (default: a fresh one, printed and recorded)")
@@ -256,7 +285,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from reports.report import ReportError, write_report
 
     try:
-        outcome = write_report(load_run(args.run), force=args.force)
+        run = load_run(args.run)
+        if run.manifest is not None and run.manifest.kind == "inflight":
+            from reports.inflight_report import write_inflight_report
+            outcome = write_inflight_report(run, force=args.force)
+        else:
+            outcome = write_report(run, force=args.force)
     except (ResultsError, ReportError) as error:
         return _fail("report", str(error))
     plots = ", ".join(path.name for path in outcome.plots)
@@ -270,6 +304,7 @@ def _add_report(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
         description=_wrap("Write RUN/report.md and PNG plots into RUN: the reproduced benchstat table, the published "
                     "table (kubernetes PR #129933) in the same columns, a cell-by-cell comparison (fastest "
                     "configuration, ratios to btree+index, significance verdicts), objects and pages per LIST, "
+                    "the memory each loaded store adds, for a sweep run the crossover plot and points, "
                     "the environment and the command that reproduces the run. A run lacking configurations "
                     "or cells is reported as far as it goes, and the report says what is missing."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)

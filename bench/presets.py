@@ -2,11 +2,14 @@
 
 A preset is a list of populations and, per population, the StoreList cases to time
 on it; every case is timed on every selected store configuration. ``seed`` is the
-published table, ``smoke`` the same six cell kinds on populations small enough for CI.
+published table, ``smoke`` the same six cell kinds on populations small enough for CI,
+``full`` every leaf of the Go benchmark plus the create-then-list cells, and ``sweep``
+the published cases over one cluster size spread across ever more namespaces.
 
-More presets (the full Go matrix, size sweeps) are added with :func:`register_preset`,
-e.g. ``register_preset(Preset("full", "...", PUBLISHED_SHAPES, all_cases))``: the
-runner, ``storelist run --preset`` and its ``--help`` pick them up from :data:`PRESETS`.
+Presets are added with :func:`register_preset`: the runner, ``storelist run --preset``
+and its ``--help`` pick them up from :data:`PRESETS`. ``sweep`` is registered with its
+default sizes; ``storelist run --preset sweep --sweep-...`` rebuilds it with
+:func:`sweep_preset`.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from bench.storelist import StoreListCase
+from bench.createlist import CREATE_LIST_MATCHES
+from bench.storelist import StoreListCase, all_cases
 from storage.selection import MATCH_NOT_OLDER_THAN
-from workloads import PUBLISHED_SHAPES, PopulationShape
+from workloads import PUBLISHED_SHAPES, PopulationShape, sweep_shapes
+from workloads.population import DEFAULT_SWEEP_NAMESPACES, DEFAULT_SWEEP_NODES, DEFAULT_SWEEP_TOTAL_PODS
 
 CaseSelector = Callable[[PopulationShape], Sequence[StoreListCase]]
 
@@ -44,7 +49,10 @@ class Preset:
 
     ``stands_for`` pairs each shape with the published shape it scales down (or is),
     so a report can set each cell beside its published counterpart; empty when the
-    shapes have none.
+    shapes have none. ``create_list`` names the RV matches of the create-then-list
+    cells to add (``bench.createlist``), each timed over ``create_list_operations``
+    operations; ``options`` are the ``storelist run`` options that rebuild the preset
+    beside ``--preset NAME`` (a sweep's sizes).
     """
 
     name: str
@@ -52,6 +60,9 @@ class Preset:
     shapes: tuple[PopulationShape, ...]
     select: CaseSelector = published_cases
     stands_for: tuple[PopulationShape, ...] = ()
+    create_list: tuple[str, ...] = ()
+    create_list_operations: int = 1000
+    options: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.stands_for and len(self.stands_for) != len(self.shapes):
@@ -92,7 +103,30 @@ def custom_preset(shape: PopulationShape) -> Preset:
     return Preset("custom", f"the published cases on {shape.benchmark_name}", (shape,))
 
 
+def sweep_preset(total_pods: int = DEFAULT_SWEEP_TOTAL_PODS,
+                 namespace_counts: Sequence[int] = DEFAULT_SWEEP_NAMESPACES,
+                 nodes: int = DEFAULT_SWEEP_NODES) -> Preset:
+    """The crossover sweep: ``total_pods`` spread over each namespace count, the published
+    cases (RV "" and NotOlderThan, Namespace scope, Paginate=0) on each population.
+
+    ValueError (from ``sweep_shapes``) if a count repeats or leaves a namespace empty.
+    """
+    counts = tuple(sorted(namespace_counts))
+    if not counts:
+        raise ValueError("a sweep needs at least one namespace count")
+    if nodes < 1:
+        raise ValueError(f"a sweep needs at least one node, got {nodes}")
+    shapes = tuple(sweep_shapes(total_pods, counts, nodes))
+    options = ("--sweep-total", str(total_pods), "--sweep-namespaces", ",".join(map(str, counts)),
+               "--sweep-nodes", str(nodes))
+    return Preset("sweep", f"{total_pods} pods over {', '.join(map(str, counts))} namespaces, {nodes} nodes: "
+                  "the published cases per size, for the crossover plot", shapes, options=options)
+
+
 register_preset(Preset("seed", "the 6 cells of the published table (3 populations of 110k-150k pods)",
                        PUBLISHED_SHAPES, stands_for=PUBLISHED_SHAPES))
 register_preset(Preset("smoke", "the same 6 cell kinds on populations of at most 2000 pods (CI)",
                        SMOKE_SHAPES, stands_for=PUBLISHED_SHAPES))
+register_preset(Preset("full", "every leaf of BenchmarkStoreList on the 3 published populations, "
+                       "and create-then-list", PUBLISHED_SHAPES, all_cases, create_list=CREATE_LIST_MATCHES))
+register_preset(sweep_preset())

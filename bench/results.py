@@ -131,9 +131,12 @@ def load_run(run_dir: Path) -> RunResults:
         manifest = read_manifest(run_dir)
     except RunDirError as error:
         raise ResultsError(str(error)) from None
+    # A StoreList run (or one without a manifest) has the four store configurations;
+    # another kind's manifest names its own (e.g. the trackers of an in-flight run).
+    planned = manifest.stores if manifest and manifest.kind != "storelist" else STORE_NAMES
     stores = {store: load_store(suite_path(run_dir, store), store, ops_path(run_dir, store))
-              for store in STORE_NAMES if suite_path(run_dir, store).exists()}
+              for store in planned if suite_path(run_dir, store).exists()}
     if not stores:
-        expected = ", ".join(suite_path(run_dir, store).name for store in STORE_NAMES)
+        expected = ", ".join(suite_path(run_dir, store).name for store in planned)
         raise ResultsError(f"{run_dir}: no results (none of {expected})")
     return RunResults(run_dir, manifest, stores)

@@ -9,6 +9,7 @@
       meta/run.json       the manifest: what was planned, how, where, and how far it got
       meta/ops-<store>.json
                           objects/op and pages/op per cell, counted by the workers
+      meta/memory.json    resident memory each loaded store adds, per population
       report.md, *.png    written by ``storelist report``
 
 Side files live under ``meta/`` so ``RUN/*.json`` is exactly the pyperf files.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,10 @@ def ops_path(run_dir: Path, store: str) -> Path:
     return run_dir / META_DIR / f"ops-{store}.json"
 
 
+def memory_path(run_dir: Path) -> Path:
+    return run_dir / META_DIR / "memory.json"
+
+
 def write_json(path: Path, data: object) -> None:
     """Write ``data`` as JSON, atomically (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +72,9 @@ def read_json(path: Path) -> Any:
 
 @dataclass(frozen=True)
 class CellSpec:
-    """One planned cell, enough to rebuild its StoreListCase."""
+    """One planned cell, enough to rebuild its StoreListCase (``kind`` "StoreList") or,
+    for ``kind`` "StoreCreateList", its create-then-list case: ``pods_per_namespace``
+    operations in one namespace, limit (``paginate``) 1."""
 
     name: str
     namespaces: int
@@ -76,6 +83,7 @@ class CellSpec:
     rv: str
     scope: str
     paginate: int
+    kind: str = "StoreList"
 
 
 @dataclass
@@ -95,9 +103,13 @@ class RunManifest:
     rounds_completed: int = 0
     finished: str = ""
     format: int = MANIFEST_FORMAT
+    # The workload: "storelist" (``cells``, ``stores`` = store configurations) or
+    # "inflight" (``benchmarks`` by name, ``stores`` = trackers; see bench.inflight).
+    kind: str = "storelist"
+    benchmarks: list[str] = field(default_factory=list)
 
     def cell_names(self) -> list[str]:
-        return [cell.name for cell in self.cells]
+        return [cell.name for cell in self.cells] + list(self.benchmarks)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -27,9 +27,17 @@ first round of a (cell, configuration) lets pyperf calibrate the loop count (one
 calibration process, recorded in the JSON as pyperf does); later rounds reuse that
 count (``--loops N``) so every sample of a cell times the same number of requests.
 
+Create-then-list cells (``Preset.create_list``) run in the same rounds after the
+StoreList cells, through ``bench.createlist_worker`` with ``--loops 1`` fixed from the
+first round (see there). Before the first round, the run measures the memory each
+configuration's loaded store adds on each population (``bench.runmemory``).
+
 Cost: (processes + 1) x cells x configurations worker processes, each ~0.4 s of
 start-up, the fixture build (~1 s at 150k pods, nothing at smoke size) and
-(warmups + values) x min_time of timing: ~10-15 minutes for ``seed`` on 2 cores.
+(warmups + values) x max(min_time, one request) of timing: ~10-15 minutes for ``seed``
+on 2 cores. ``full`` (47 cells, ~1300 worker processes, most building a 110k-150k pod
+fixture) is dominated by those builds and its whole-cluster cells (0.2-0.6 s per
+request); ``sweep`` --fast took ~20 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -44,9 +52,11 @@ from pathlib import Path
 
 import pyperf
 
+from bench.createlist import CreateListCase
 from bench.environment import describe_environment
 from bench.presets import Preset
 from bench.rundir import CellSpec, RunManifest, ops_path, suite_path, write_manifest
+from bench.runmemory import measure_run
 from bench.storelist import RECENT_REVISIONS, StoreListCase
 from stores import STORE_NAMES, store_config
 
@@ -111,6 +121,10 @@ class RunPlan:
     def cases(self) -> list[StoreListCase]:
         return self.preset.cases()
 
+    @property
+    def create_list_cases(self) -> list[CreateListCase]:
+        return [CreateListCase(match) for match in self.preset.create_list]
+
     def command(self) -> str:
         """The ``storelist run`` command line that repeats this run (same seed)."""
         parts = ["storelist", "run"]
@@ -119,7 +133,7 @@ class RunPlan:
             parts += ["--namespaces", str(shape.namespaces), "--pods-per-namespace",
                       str(shape.pods_per_namespace), "--nodes", str(shape.nodes)]
         else:
-            parts += ["--preset", self.preset.name]
+            parts += ["--preset", self.preset.name, *self.preset.options]
         parts += ["--stores", ",".join(self.stores), "--seed", str(self.seed)]
         if self.mode != "default":
             parts.append(f"--{self.mode}")
@@ -184,6 +198,20 @@ def worker_command(plan: RunPlan, case: StoreListCase, store: str, loops: int,
     ]
 
 
+def create_list_command(plan: RunPlan, case: CreateListCase, store: str,
+                        python: str = sys.executable) -> list[str]:
+    """One round of one create-then-list cell: one worker process, one loop per value."""
+    s = plan.settings
+    return [
+        python, "-m", "bench.createlist_worker",
+        f"--store={store}", f"--rv={case.rv_match}", f"--operations={plan.preset.create_list_operations}",
+        f"--seed={plan.seed}", f"--ops-file={ops_path(plan.run_dir, store)}",
+        "--processes=1", f"--values={s.values}", f"--warmups={s.warmups}",
+        f"--min-time={s.min_time!r}", "--loops=1",
+        f"--append={suite_path(plan.run_dir, store)}",
+    ]
+
+
 def calibrated_loops(json_path: Path, benchmark: str) -> int:
     """The loop count pyperf chose for ``benchmark`` in its first round."""
     try:
@@ -200,6 +228,8 @@ def _now() -> str:
 def new_manifest(plan: RunPlan) -> RunManifest:
     cells = [CellSpec(case.name, case.shape.namespaces, case.shape.pods_per_namespace, case.shape.nodes,
                       case.rv_match, case.scope, case.paginate) for case in plan.cases]
+    cells += [CellSpec(case.name, 1, plan.preset.create_list_operations, 1, case.rv_match, "Cluster", 1,
+                       kind="StoreCreateList") for case in plan.create_list_cases]
     return RunManifest(preset=plan.preset.name, stores=list(plan.stores), seed=plan.seed, cells=cells,
                        settings=asdict(plan.settings), command=plan.command(), mode=plan.mode,
                        environment=describe_environment(), started=_now())
@@ -228,9 +258,13 @@ def execute(plan: RunPlan, python: str = sys.executable,
     loops: dict[tuple[str, str], int] = {}
     cases = plan.cases
     try:
+        try:
+            measure_run(plan.run_dir, [case.shape for case in cases], plan.stores, plan.seed, progress)
+        except subprocess.CalledProcessError as error:
+            raise RunError(f"measuring store memory failed: {(error.stderr or '').strip() or error}") from None
         for round_index in range(plan.settings.processes):
             progress(f"round {round_index + 1}/{plan.settings.processes}: "
-                     f"{len(cases)} cells x {len(plan.stores)} configurations")
+                     f"{len(cases) + len(plan.create_list_cases)} cells x {len(plan.stores)} configurations")
             for case in cases:
                 for store in rotated(plan.stores, round_index):
                     key = (case.name, store)
@@ -241,6 +275,12 @@ def execute(plan: RunPlan, python: str = sys.executable,
                                        f"{returncode}); partial results are in {plan.run_dir}")
                     if key not in loops:
                         loops[key] = calibrated_loops(suite_path(plan.run_dir, store), case.name)
+            for create_list in plan.create_list_cases:
+                for store in rotated(plan.stores, round_index):
+                    returncode = launch(create_list_command(plan, create_list, store, python))
+                    if returncode != 0:
+                        raise RunError(f"the worker for {create_list.name} on {store} failed (exit status "
+                                       f"{returncode}); partial results are in {plan.run_dir}")
             manifest.rounds_completed = round_index + 1
             write_manifest(plan.run_dir, manifest)
     except KeyboardInterrupt:

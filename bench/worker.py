@@ -14,38 +14,63 @@ for the process. The requests of a value are built before its clock starts, beca
 building one (~5-10 µs) is a sizeable fraction of the fastest LISTs (~20 µs); so the
 timed loop is the LIST path alone, plus ~30 ns per request to keep its (pages,
 objects) result, which is what the objects/op and pages/op counts come from.
+
+Every timed request's (pages, objects) is checked against ``bench.expected`` (computed
+before the clock starts, ~0.2 s once per process at 150k pods, then cached per distinct
+request): a wrong count means the LIST path is wrong, so the worker exits with an
+error naming the cell, configuration, iteration and both counts, and the run fails
+rather than publish a figure for a wrong answer.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pyperf
 
 from bench.environment import describe_environment
+from bench.expected import Counts, ExpectedCounts
 from bench.fixture import CellFixture, build_fixture
 from bench.rundir import OpsCount, add_ops
 from bench.storelist import RV_MATCHES, SCOPES, StoreListCase, build_request, paginate_list
-from stores import STORE_NAMES, store_config
-from workloads import PopulationShape
+from stores import STORE_NAMES, StoreConfig, store_config
+from workloads import Population, PopulationShape
 
 # benchstat's practice: 10 independent runs (here worker processes) per cell.
 DEFAULT_PROCESSES = 10
 
 
+class CountMismatchError(RuntimeError):
+    """A timed request returned other pages or objects than the population implies."""
+
+
+class Expectation(Protocol):
+    """What request ``iteration`` must return: ``ExpectedCounts``, or a test's stand-in."""
+
+    def for_iteration(self, iteration: int) -> Counts: ...
+
+
+ExpectationFactory = Callable[[StoreListCase, StoreConfig, Population], Expectation]
+
+
 class CellTimer:
     """The pyperf time function of one cell on one store (``__call__(loops) -> seconds``)."""
 
-    def __init__(self, case: StoreListCase, store: str, seed: int) -> None:
+    def __init__(self, case: StoreListCase, store: str, seed: int,
+                 expectation: ExpectationFactory = ExpectedCounts) -> None:
         self.case = case
         self.store = store
         self.config = store_config(store)
         self.seed = seed
         self.counted = OpsCount()
         self._fixture: CellFixture | None = None
+        self._make_expectation = expectation
+        self._expected: Expectation | None = None
         # Iteration numbers run on across values, as one long Go b.N loop would.
         self._next_iteration = 0
 
@@ -55,16 +80,28 @@ class CellTimer:
             self._fixture = build_fixture(self.case.shape, self.seed, self.store)
         return self._fixture
 
+    def expected(self) -> Expectation:
+        """The expected counts over this process's population, built on first use (not timed)."""
+        if self._expected is None:
+            self._expected = self._make_expectation(self.case, self.config, self.fixture().population)
+        return self._expected
+
     def __call__(self, loops: int) -> float:
         fixture = self.fixture()
         first = self._next_iteration
         self._next_iteration += loops
-        batch = [build_request(self.case, self.config, fixture.population, i)
-                 for i in range(first, first + loops)]
+        iterations = range(first, first + loops)
+        batch = [build_request(self.case, self.config, fixture.population, i) for i in iterations]
+        expected = [self.expected().for_iteration(i) for i in iterations]
         cacher = fixture.cacher
         started = time.perf_counter()
         outcomes = [paginate_list(cacher, request) for request in batch]
         elapsed = time.perf_counter() - started
+        for iteration, (pages, objects), want in zip(iterations, outcomes, expected):
+            if (pages, objects) != (want.pages, want.objects):
+                raise CountMismatchError(
+                    f"{self.case.name} on {self.store}: iteration {iteration} returned {objects} objects in "
+                    f"{pages} pages, expected {want.objects} objects in {want.pages} pages")
         self.counted += OpsCount(len(outcomes), sum(p for p, _ in outcomes), sum(o for _, o in outcomes))
         return elapsed
 
@@ -130,7 +167,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.worker:
         # Only worker processes produce runs; the manager needs no metadata.
         runner.metadata.update(run_metadata(case, args.store, args.seed))
-    runner.bench_time_func(case.name, timer)
+    try:
+        runner.bench_time_func(case.name, timer)
+    except CountMismatchError as error:
+        sys.exit(f"bench.worker: wrong count, the LIST path is wrong: {error}")
     if args.worker and args.ops_file and timer.counted.requests:
         add_ops(args.ops_file, case.name, timer.counted)
 

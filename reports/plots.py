@@ -91,3 +91,38 @@ def palette(names: Sequence[str]) -> Mapping[str, str]:
     """A stable colour per name (matplotlib's default cycle)."""
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
     return {name: colors[i % len(colors)] for i, name in enumerate(names)}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One curve: (x, y) points, both > 0, drawn in x order."""
+
+    label: str
+    points: Sequence[tuple[float, float]]
+    color: str | None = None
+
+
+def log_lines(path: Path, title: str, xlabel: str, ylabel: str, panels: Mapping[str, Sequence[Line]]) -> Path:
+    """Draw each panel's lines (markers at the points) side by side on log-log axes into ``path`` (PNG)."""
+    figure = Figure(figsize=(5.5 * max(len(panels), 1), 4.8), layout="constrained")
+    FigureCanvasAgg(figure)
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    for index, (panel, lines) in enumerate(panels.items()):
+        axes = figure.add_subplot(1, max(len(panels), 1), index + 1)
+        for line in lines:
+            points = sorted((x, y) for x, y in line.points if x > 0 and y > 0)
+            if points:
+                axes.plot([x for x, _ in points], [y for _, y in points], marker="o", markersize=4,
+                          label=line.label, color=line.color)
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        axes.xaxis.set_major_formatter(plain)
+        axes.yaxis.set_major_formatter(plain)
+        axes.set_xlabel(xlabel)
+        axes.set_ylabel(ylabel)
+        axes.set_title(panel, fontsize=10)
+        axes.grid(which="both", alpha=0.3)
+        axes.legend(fontsize=8)
+    figure.suptitle(title, fontsize=11)
+    figure.savefig(path, dpi=110)
+    return path

@@ -3,8 +3,9 @@
 Sections: status (what the run lacks, if anything), the reproduced table in
 benchstat's text layout, both tables as pipe tables with the same columns, the
 cell-by-cell comparison (fastest configuration, ratios to ``btree+index``,
-significance verdicts), objects and pages per LIST, two log-scale charts, the
-environment, the sample design, and the command that reproduces the run.
+significance verdicts), objects and pages per LIST, the memory each loaded store
+adds, for a sweep run the crossover plot and points (``reports.sweep``), log-scale
+charts, the environment, the sample design, and the command that reproduces the run.
 
 A scaled-down run (``smoke``) is set beside the published cells its populations stand
 for (``Preset.stands_for``); a custom-size run has no counterpart and gets its own
@@ -21,10 +22,14 @@ from pathlib import Path
 
 from bench.presets import PRESETS
 from bench.results import RunResults
+from bench.rundir import RunDirError
+from bench.runmemory import load_memory
 from reports.agreement import BASE, RowAgreement, compare_rows
 from reports.benchstat import AnalyzedTable, analyze, format_table
+from reports.memory import memory_rows, missing_memory
 from reports.plots import Bar, Series, grouped_bars, palette
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
+from reports.sweep import SWEEP_PLOT, sweep_section
 from reports.tables import run_caveats, run_table
 from stores import STORE_NAMES
 
@@ -50,7 +55,12 @@ def short_label(cell: str) -> str:
     """``StoreList/Namespaces=50/Pods=150000/Nodes=5000/RV=/Scope=...`` -> two chart lines."""
     parts = dict(part.split("=", 1) for part in cell.split("/") if "=" in part)
     rv = parts.get("RV", "?") or '""'
-    return f"{parts.get('Namespaces', '?')} ns, {parts.get('Pods', '?')} pods\nRV={rv}"
+    if cell.startswith("StoreCreateList/"):
+        return f"create+list\nRV={rv}"
+    label = f"{parts.get('Namespaces', '?')} ns, {parts.get('Pods', '?')} pods\nRV={rv}"
+    scope, paginate = parts.get("Scope", "Namespace"), parts.get("Paginate", "0")
+    # The published cells are Namespace, Paginate=0; other leaves (full preset) say which they are.
+    return label if (scope, paginate) == ("Namespace", "0") else f"{label}\n{scope}, limit {paginate}"
 
 
 def counterparts(run: RunResults, published: PublishedTable) -> dict[str, str]:
@@ -117,6 +127,36 @@ def agreement_section(rows: Sequence[RowAgreement]) -> str:
             f"{ratios}")
 
 
+def planned_populations(run: RunResults) -> list[str]:
+    """The populations of the run's StoreList cells, as memory figures name them."""
+    cells = run.manifest.cells if run.manifest else []
+    return list(dict.fromkeys(f"Namespaces={c.namespaces}/Pods={c.namespaces * c.pods_per_namespace}/Nodes={c.nodes}"
+                              for c in cells if c.kind == "StoreList"))
+
+
+def memory_section(run: RunResults) -> tuple[str, list[str]]:
+    """The memory table and a caveat per planned (population, configuration) without a figure."""
+    try:
+        memory = load_memory(run.path)
+    except RunDirError as error:
+        return f"The memory file is unreadable: {error}\n", [str(error)]
+    if not memory:
+        # Runs made before memory was measured have no file: nothing is missing from them.
+        return "No memory figures were recorded for this run.\n", []
+    missing = missing_memory(memory, planned_populations(run), run.planned_stores())
+    caveats = [f"{run.label}: no memory figure for {len(missing)} (population, configuration) pairs: "
+               f"{', '.join(missing)}"] if missing else []
+    table = _md_table(["population", "configuration", "store MiB", "bytes per pod", "baseline MiB"],
+                      memory_rows(memory))
+    return ("Resident memory (RSS) that loading each store added, measured once per population and "
+            "configuration in a fresh interpreter (BTrees allocates outside tracemalloc's view): the tree or "
+            "map, both indexes and each element's key and field sets; the pods themselves belong to the "
+            "storage and are in the baseline (population + storage, before the store loads). Every "
+            "configuration maintains both indexes, as upstream's one cacher serves Indexed=true and false alike "
+            "(the index only changes the request), so `x` and `x+index` differ by noise alone.\n\n" + table,
+            caveats)
+
+
 def ops_section(run: RunResults) -> str:
     """Objects and pages per LIST per cell and configuration, as counted by the workers."""
     lines = []
@@ -127,7 +167,9 @@ def ops_section(run: RunResults) -> str:
                 lines.append([cell, store, f"{count.objects_per_op:g}", f"{count.pages_per_op:g}", str(count.requests)])
     if not lines:
         return "No objects/op or pages/op were recorded for this run.\n"
-    return _md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
+    return ("Every timed request's pages and objects were checked against the counts its population implies "
+            "(`bench/expected.py`; create-then-list: one object per operation); a mismatch fails the run, so "
+            "every figure here is a checked one.\n\n") + _md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
 
 
 def _plots(run_dir: Path, ours: AnalyzedTable, rows: Sequence[RowAgreement]) -> list[tuple[Path, str]]:
@@ -217,8 +259,22 @@ def reproduce_section(run: RunResults) -> str:
             "Or `make bench` (seed preset, then compare and report) / `make bench-fast` (smoke preset, --fast).\n")
 
 
+def _intro(preset: str) -> str:
+    if preset == "full":
+        return ("Preset `full`: every leaf of BenchmarkStoreList (RV x Scope x Paginate, continue tokens "
+                "followed to the last page) on the three published populations, and the create-then-list "
+                "cells (StoreCreateList); columns = store configurations. Only the Namespace, Paginate=0 "
+                f"cells have published counterparts ({SOURCE}).")
+    if preset == "sweep":
+        return ("Preset `sweep`: one cluster size spread over several namespace counts, the published cases "
+                "(RV \"\" and NotOlderThan, Scope=Namespace, Paginate=0) on each; see the crossover section.")
+    return (f"Preset `{preset}`: the watch-cache StoreList table of {SOURCE}, rows = populations x RV, "
+            "Scope=Namespace, Paginate=0; columns = store configurations.")
+
+
 def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tuple[Path, str]],
-                  rows: Sequence[RowAgreement], caveats: Sequence[str]) -> str:
+                  rows: Sequence[RowAgreement], caveats: Sequence[str], memory: str = "",
+                  sweep: str = "") -> str:
     """The report's Markdown (plots already drawn, referenced by file name)."""
     table = run_table(run)
     preset = run.manifest.preset if run.manifest else "unknown"
@@ -226,8 +282,7 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         f"Complete: {len(run.cell_names())} cells x {len(run.stores)} configurations, every cell sampled.")
     sections = [
         f"# StoreList reproduction: `{run.path}`\n",
-        f"Preset `{preset}`: the watch-cache StoreList table of {SOURCE}, rows = populations x RV, "
-        "Scope=Namespace, Paginate=0; columns = store configurations. The published figures come from Go on "
+        f"{_intro(preset)} The published figures come from Go on "
         "24 hardware threads (throughput: wall time / b.N over concurrent requests); ours are the latency of one "
         "request at a time in Python. Compare shapes and ratios, never absolute µs.\n",
         f"## Status\n\n{status}\n",
@@ -237,6 +292,8 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         "its \"vs base\" column shows the delta, or `~` where benchstat found no significant difference.\n",
         f"## Cell by cell\n\n{agreement_section(rows)}",
         f"## Objects and pages per LIST\n\n{ops_section(run)}",
+        f"## Store memory\n\n{memory or 'Not part of this report.'}\n",
+        *([f"## Crossover sweep\n\n{sweep}"] if sweep else []),
         "## Plots\n\n" + "\n".join(f"![{path.stem}]({path.name})\n\n{caption}\n" for path, caption in plots),
         f"## Environment\n\n{environment_section(run)}",
         f"## Sample design\n\n{sample_section(run)}",
@@ -251,16 +308,19 @@ def write_report(run: RunResults, force: bool = False, published: PublishedTable
     Refuses (ReportError, nothing written) when any of these files exists, unless
     ``force``. Cost: the statistics of one table plus ~1 s for matplotlib.
     """
-    targets = [run.path / name for name in (REPORT_NAME, MEDIANS_PLOT, RATIOS_PLOT)]
+    targets = [run.path / name for name in (REPORT_NAME, MEDIANS_PLOT, RATIOS_PLOT, SWEEP_PLOT)]
     existing = [path for path in targets if path.exists()]
     if existing and not force:
         raise ReportError(f"{existing[0]} already exists; pass --force to replace the report")
     published = published or load_published()
     ours = analyze(run_table(run))
     rows = compare_rows(ours, published, counterparts(run, published))
-    caveats = tuple(run_caveats(run))
+    memory, memory_caveats = memory_section(run)
+    caveats = tuple(run_caveats(run) + memory_caveats)
     plots = _plots(run.path, ours, rows)
-    text = render_report(run, published, plots, rows, caveats)
+    sweep, sweep_plots = sweep_section(run) if run.manifest and run.manifest.preset == "sweep" else ("", [])
+    text = render_report(run, published, plots, rows, caveats, memory, sweep)
+    plots += sweep_plots
     target = run.path / REPORT_NAME
     temporary = run.path / f".{REPORT_NAME}.{os.getpid()}.tmp"
     temporary.write_text(text, encoding="utf-8")

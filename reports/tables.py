@@ -36,7 +36,9 @@ def run_table(run: RunResults) -> BenchTable:
 
 def runs_tables(runs: Sequence[RunResults]) -> list[BenchTable]:
     """Per configuration (published order), the same configuration across ``runs``."""
-    stores = [store for store in STORE_NAMES if any(store in run.stores for run in runs)]
+    # Store configurations in the published order, then any other kind's (e.g. trackers) as found.
+    found = list(dict.fromkeys(store for run in runs for store in run.stores))
+    stores = [store for store in STORE_NAMES if store in found] + [store for store in found if store not in STORE_NAMES]
     tables = []
     for store in stores:
         columns = [Column(run.label, run.stores[store].samples) for run in runs if store in run.stores]

@@ -199,7 +199,7 @@ def test_run_refuses_an_existing_non_empty_directory(tmp_path: Path, capsys: pyt
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--preset", "full"], "unknown preset 'full'; valid presets: seed, smoke"),
+    (["--preset", "nonesuch"], "unknown preset 'nonesuch'; valid presets: seed, smoke, full, sweep"),
     (["--stores", "btree,hash"], "unknown store 'hash'"),
     (["--namespaces", "3"], "custom sizes need all of"),
     (["--preset", "seed", "--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "either --preset or"),

@@ -48,7 +48,7 @@ def test_smoke_preset_has_the_same_cell_kinds_on_small_populations() -> None:
 def test_presets_are_registered_by_name_and_unknown_names_list_the_valid_ones() -> None:
     assert {"seed", "smoke"} <= set(PRESETS)
     with pytest.raises(ValueError, match="valid presets: seed, smoke"):
-        get_preset("full")
+        get_preset("nonesuch")
     with pytest.raises(ValueError, match="already registered"):
         register_preset(Preset("seed", "again", PUBLISHED_SHAPES))
     with pytest.raises(ValueError, match="one published shape per shape"):
@@ -164,6 +164,8 @@ def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
     plan = RunPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
     rounds: list[str] = []
     manifest = execute(plan, progress=rounds.append)
+    assert sum(line.startswith("memory: ") for line in rounds) == len(STORE_NAMES)  # one population
+    rounds = [line for line in rounds if line.startswith("round ")]
     cells = [case.name for case in plan.cases]
     assert len(rounds) == 3 and manifest.status == "complete" and manifest.rounds_completed == 3
     per_round = len(cells) * len(STORE_NAMES)

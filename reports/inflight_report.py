@@ -1,0 +1,220 @@
+"""``RUN/report.md`` of an in-flight run (``storelist run --preset inflight``).
+
+Sections: status, the benchstat table (trackers as columns, ``marker`` the base, so a
+delta is the cost of the fix), the costs at the largest in-flight count, the trackers'
+memory, the simulation of the default workload (recorded at run time, so it is the
+revision that was timed), a log-log chart of cost against pods in flight, the
+environment, the sample design and the commands that reproduce the run.
+
+The tables and statistics are the StoreList report's (``reports.tables``,
+``reports.benchstat``); so are the environment section and the refusal to replace
+an existing report without ``force``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from tabulate import tabulate
+
+from bench.inflight import parse_name
+from bench.inflight_runner import WALL_FACTOR, load_simulation, memory_path
+from bench.results import RunResults
+from bench.rundir import RunDirError, read_json
+from reports.benchstat import AnalyzedTable, analyze, format_table
+from reports.inflight_plots import Line, loglog_lines
+from reports.plots import palette
+from reports.report import REPORT_NAME, ReportError, ReportOutcome, environment_section
+from reports.tables import run_caveats, run_table
+from scheduling.simulate import SimulationReport, format_simulation
+
+COSTS_PLOT = "inflight-costs.png"
+OP_ORDER = ("Event", "Pop", "Done")
+
+
+def _md(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    return tabulate(rows, headers=list(header), tablefmt="github", disable_numparse=True) + "\n"
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:.3g} µs"
+
+
+def _medians(table: AnalyzedTable) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """Row -> tracker -> (median, CI low, CI high) in seconds, for the cells that have samples."""
+    medians: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for row in table.rows:
+        for label, cell in zip(table.labels, table.cells[row]):
+            if cell is not None:
+                medians.setdefault(row, {})[label] = (cell.summary.center, cell.summary.lo, cell.summary.hi)
+    return medians
+
+
+def largest_in_flight_section(table: AnalyzedTable) -> str:
+    """Per operation (and event rate) at the largest in-flight count: each tracker's median and list ÷ marker."""
+    cells = {row: parse_name(row) for row in table.rows}
+    if not cells:
+        return "No samples.\n"
+    largest = max(cell.in_flight for cell in cells.values())
+    medians = _medians(table)
+    base, *others = table.labels
+    rows = []
+    for row, cell in cells.items():
+        if cell.in_flight != largest:
+            continue
+        figures = medians.get(row, {})
+        centre = {label: figures[label][0] for label in figures}
+        ratios = [f"{centre[other] / centre[base]:.3g}×" if base in centre and other in centre and centre[base] > 0
+                  else "–" for other in others]
+        rows.append([cell.op, "–" if cell.events_per_pop is None else str(cell.events_per_pop),
+                     *(_us(centre[label]) if label in centre else "–" for label in table.labels), *ratios])
+    header = ["operation", "events per Pop", *(f"{label} (median)" for label in table.labels),
+              *(f"{other} ÷ {base}" for other in others)]
+    return f"At {largest} pods in flight (medians of the table above):\n\n" + _md(header, rows)
+
+
+def load_memory(run_dir: Path) -> list[Mapping[str, object]] | None:
+    """The memory points recorded by the run, None if it recorded none; ReportError if malformed."""
+    path = memory_path(run_dir)
+    if not path.exists():
+        return None
+    try:
+        points = read_json(path)["points"]
+        if not isinstance(points, list):
+            raise TypeError("points is not a list")
+        return points
+    except (RunDirError, KeyError, TypeError) as error:
+        raise ReportError(f"{path}: not an in-flight memory file ({error})") from None
+
+
+def memory_section(points: Sequence[Mapping[str, object]] | None) -> str:
+    """List length, events kept and bytes per tracker, in-flight count and events received."""
+    if points is None:
+        return "The run recorded no memory figures (no `meta/inflight-memory.json`).\n"
+    rows = [[point["tracker"], point["in_flight"], point["events"], point["list_length"], point["events_kept"],
+             f"{point['bytes']:,}"] for point in points]
+    return ("Python heap bytes (`tracemalloc`) allocated by a fresh tracker into which `in flight` pods were "
+            "popped and then `events` events received (the pods themselves not counted), measured when the run "
+            "started. The events received are in flight × events per Pop, what a marker tracker keeps at a steady "
+            "state (every event since the oldest in-flight pod's Pop). The list tracker's list holds a node per pod "
+            "and per event (I + E), the marker tracker's one per event (E) plus a marker per pod in a map. Python "
+            "object sizes: compare the trackers with each other, not with Go.\n\n"
+            + _md(["tracker", "in flight", "events", "list length", "events kept", "bytes"], rows))
+
+
+def simulation_section(report: SimulationReport | None) -> str:
+    if report is None:
+        return "The run recorded no simulation (no `meta/inflight-simulation.json`).\n"
+    return ("The simulation of `storelist inflight simulate` (scheduling/simulate.py) with its default workload, run "
+            "when the benchmarks started and recorded in `meta/inflight-simulation.json`: one seeded workload replayed "
+            "through both trackers on a fake clock. A pod is *wrongly parked* when it went to unschedulablePods although "
+            "an event its hint would Queue arrived while it was in flight.\n\n"
+            f"```\n{format_simulation(report)}\n```\n")
+
+
+def _plot(run_dir: Path, table: AnalyzedTable) -> tuple[Path, str] | None:
+    """Median cost against pods in flight: a line per (tracker, operation) at the lowest event rate."""
+    cells = {row: parse_name(row) for row in table.rows}
+    rates = [cell.events_per_pop for cell in cells.values() if cell.events_per_pop is not None]
+    rate = min(rates, default=None)
+    medians = _medians(table)
+    colors = palette(OP_ORDER)
+    lines = []
+    for index, tracker in enumerate(table.labels):
+        for op in OP_ORDER:
+            points = [(float(cell.in_flight), *(value * 1e6 for value in medians[row][tracker]))
+                      for row, cell in cells.items()
+                      if cell.op == op and cell.events_per_pop in (None, rate) and tracker in medians.get(row, {})]
+            if points:
+                lines.append(Line(f"{op} · {tracker}", points, color=colors[op], dashed=index > 0))
+    if not lines:
+        return None
+    path = loglog_lines(run_dir / COSTS_PLOT, f"Median cost per operation against pods in flight "
+                        f"({rate} event(s) per Pop; whiskers: 95% CI)", "pods in flight (log)", "µs per operation (log)",
+                        lines)
+    caption = (f"Median µs per Event, Pop and Done against pods in flight, {rate} event(s) per Pop for Pop and Done; "
+               f"solid lines {table.labels[0]}, dashed {', '.join(table.labels[1:])}.")
+    return path, caption
+
+
+def sample_section(run: RunResults) -> str:
+    settings = run.manifest.settings if run.manifest else {}
+    counts = sorted(set(run.sample_counts().values()))
+    return (f"Each sample is one pyperf run (one worker process, `bench/inflight_worker.py`) summarised by the mean of "
+            f"its {settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s); a value is the "
+            "time spent in the operation over `loops` repetitions divided by `loops` (`scheduling/costs.py`: the real "
+            "queue, setup excluded; Pop and Done are timed one call at a time, so they include one `perf_counter` pair). "
+            "Loops are chosen once per (cell, tracker) by doubling until the timed part reaches "
+            f"{settings.get('min_time', '?')} s or a whole call {WALL_FACTOR:g}× that (a Pop's untimed events and Done "
+            "can cost a thousand times the Pop), then fixed for every sample. Worker processes ran in rounds, the two "
+            "trackers of a cell back to back in an order rotated each round (`bench/runner.py`). "
+            f"Samples per cell: {', '.join(f'n={n}' for n in counts) or 'none'}.\n")
+
+
+def reproduce_section(run: RunResults) -> str:
+    command = run.manifest.command if run.manifest else "(the run has no manifest: command unknown)"
+    files = " ".join(str(run.path / f"{tracker}.json") for tracker in run.stores)
+    return (f"```sh\n{command}\nstorelist compare {run.path}\nstorelist report {run.path}\n"
+            f"python -m pyperf compare_to {files}\nstorelist inflight simulate\n```\n")
+
+
+def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Mapping[str, object]] | None,
+                  simulation: SimulationReport | None, plot: tuple[Path, str] | None, caveats: Sequence[str]) -> str:
+    """The report's Markdown (the plot already drawn, referenced by file name)."""
+    bench_table = run_table(run)
+    preset = run.manifest.preset if run.manifest else "unknown"
+    status = "\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
+        f"Complete: {len(run.cell_names())} benchmarks x {len(run.stores)} trackers, every benchmark sampled.")
+    plots = f"![{plot[0].stem}]({plot[0].name})\n\n{plot[1]}\n" if plot else "No samples to plot.\n"
+    sections = [
+        f"# Scheduler in-flight tracking: `{run.path}`\n",
+        f"Preset `{preset}`: the cost of each operation of the kube-scheduler queue's in-flight tracking under both "
+        "designs (kubernetes PR #120413), through the real queue (`scheduling/`). `marker` is the first design "
+        "(one list of events, a marker per pod), the base column; `list` is the fix (one list of pods and events), "
+        "so a delta is what the fix costs or saves. Benchmarks are `InFlight/Op=<operation>/InFlight=<pods in flight>"
+        "[/EventsPerPop=<events received per Pop>]`.\n",
+        f"## Status\n\n{status}\n",
+        f"## Benchstat table\n\n```\n{format_table(bench_table, 'text').rstrip()}\n```\n",
+        f"## At the largest in-flight count\n\n{largest_in_flight_section(table)}",
+        f"## Memory\n\n{memory_section(memory)}",
+        f"## Simulation\n\n{simulation_section(simulation)}",
+        f"## Plot\n\n{plots}",
+        f"## Environment\n\n{environment_section(run)}\n(The seed row is the simulated workload's seed; the timed "
+        "workloads are not random.)\n",
+        f"## Sample design\n\n{sample_section(run)}",
+        f"## How to reproduce\n\n{reproduce_section(run)}",
+    ]
+    return "\n".join(sections)
+
+
+def write_inflight_report(run: RunResults, force: bool = False) -> ReportOutcome:
+    """Write ``report.md`` and its plot into the run directory.
+
+    Refuses (ReportError, nothing written) when either file exists, unless ``force``.
+    Cost: the statistics of one table plus ~1 s for matplotlib.
+    """
+    targets = [run.path / name for name in (REPORT_NAME, COSTS_PLOT)]
+    existing = [path for path in targets if path.exists()]
+    if existing and not force:
+        raise ReportError(f"{existing[0]} already exists; pass --force to replace the report")
+    memory = load_memory(run.path)
+    try:
+        simulation = load_simulation(run.path)
+    except RunDirError as error:
+        raise ReportError(str(error)) from None
+    try:
+        table = analyze(run_table(run))
+        for row in table.rows:
+            parse_name(row)
+    except ValueError as error:
+        raise ReportError(f"{run.path}: {error}") from None
+    caveats = tuple(run_caveats(run))
+    plot = _plot(run.path, table)
+    text = render_report(run, table, memory, simulation, plot, caveats)
+    target = run.path / REPORT_NAME
+    temporary = run.path / f".{REPORT_NAME}.{os.getpid()}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+    return ReportOutcome(target, (plot[0],) if plot else (), caveats)

@@ -1,0 +1,138 @@
+"""The in-flight benchmarks end to end: run -> pyperf compare_to -> compare -> report, and bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.cli import main
+from bench.inflight import INFLIGHT_PRESETS, InFlightCell, parse_name
+from bench.rundir import read_manifest
+
+SMOKE = INFLIGHT_PRESETS["inflight-smoke"]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:  # argparse's own errors exit
+        status = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run_dir = tmp_path_factory.mktemp("inflight") / "run"
+    # One sample of two values per (cell, tracker): the pipeline, not the figures, is under test.
+    status = main(["run", "--preset", "inflight-smoke", "--processes", "1", "--values", "2", "--warmups", "0",
+                   "--min-time", "0.002", "-o", str(run_dir)])
+    assert status == 0
+    return run_dir
+
+
+def test_names_are_go_style_and_parse_back() -> None:
+    cell = InFlightCell("Done", 1000, 1)
+    assert cell.name == "InFlight/Op=Done/InFlight=1000/EventsPerPop=1"
+    assert InFlightCell("Event", 10).name == "InFlight/Op=Event/InFlight=10"
+    for preset in INFLIGHT_PRESETS.values():
+        assert all(parse_name(c.name) == c for c in preset.cells)
+    with pytest.raises(ValueError):
+        InFlightCell("Event", 10, 1)
+    with pytest.raises(ValueError):
+        parse_name("StoreList/Namespaces=1")
+
+
+def test_the_full_preset_covers_every_operation_count_and_rate() -> None:
+    names = {c.name for c in INFLIGHT_PRESETS["inflight"].cells}
+    for count in (1, 10, 100, 1000):
+        assert f"InFlight/Op=Event/InFlight={count}" in names
+        for op in ("Pop", "Done"):
+            for rate in (1, 10, 100):
+                assert f"InFlight/Op={op}/InFlight={count}/EventsPerPop={rate}" in names
+
+
+def test_run_writes_one_pyperf_file_per_tracker_and_the_side_files(smoke_run: Path) -> None:
+    assert sorted(p.name for p in smoke_run.glob("*.json")) == ["list.json", "marker.json"]
+    manifest = read_manifest(smoke_run)
+    assert manifest is not None and manifest.kind == "inflight" and manifest.status == "complete"
+    assert manifest.stores == ["marker", "list"]
+    assert manifest.cell_names() == [c.name for c in SMOKE.cells]
+    assert (smoke_run / "meta" / "inflight-memory.json").exists()
+    assert (smoke_run / "meta" / "inflight-simulation.json").exists()
+
+
+def test_pyperf_compare_to_reads_the_run(smoke_run: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", str(smoke_run / "marker.json"),
+                           str(smoke_run / "list.json"), "--table"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "InFlight/Op=Done/InFlight=10/EventsPerPop=1" in done.stdout
+
+
+def test_worker_metadata_names_the_tracker_and_the_cell(smoke_run: Path) -> None:
+    import pyperf
+    suite = pyperf.BenchmarkSuite.load(str(smoke_run / "list.json"))
+    metadata = suite.get_benchmark("InFlight/Op=Pop/InFlight=10/EventsPerPop=1").get_metadata()
+    assert metadata["inflight_tracker"] == "list"
+    assert metadata["inflight_in_flight"] == 10 and metadata["inflight_events_per_pop"] == 1
+    assert "git_revision" in metadata and "version_pyperf" in metadata
+
+
+def test_compare_has_the_trackers_as_columns_marker_first(smoke_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "compare", str(smoke_run))
+    assert status == 0
+    header = out.splitlines()[2]
+    assert header.index("marker") < header.index("list")
+    for cell in SMOKE.cells:
+        assert cell.name in out
+
+
+def test_report_has_the_tables_memory_simulation_and_plot(smoke_run: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(capsys, "report", str(smoke_run))
+    assert status == 0 and "report.md" in out
+    text = (smoke_run / "report.md").read_text()
+    assert (smoke_run / "inflight-costs.png").stat().st_size > 0
+    for cell in SMOKE.cells:
+        assert re.search(rf"^{re.escape(cell.name)} +[\d.]+[nµm] .* [\d.]+[nµm] ", text, re.MULTILINE), cell.name
+    # Memory: the list tracker's list has I + E nodes, the marker tracker's E.
+    for count in SMOKE.in_flight:
+        events = count * SMOKE.events_per_pop[0]
+        assert re.search(rf"\| list +\| {count} +\| {events} +\| {count + events} +\|", text)
+        assert re.search(rf"\| marker +\| {count} +\| {events} +\| {events} +\|", text)
+    # The simulation: the marker design wrongly parks pods, the list design none.
+    marker = re.search(r"^marker +\d+ +\d+ +(\d+)", text, re.MULTILINE)
+    listed = re.search(r"^list +\d+ +\d+ +(\d+)", text, re.MULTILINE)
+    assert marker and listed and int(marker.group(1)) > 0 and int(listed.group(1)) == 0
+    assert "storelist run --preset inflight-smoke" in text and "## Environment" in text
+    # A second report is refused without --force and leaves the first alone.
+    before = (smoke_run / "report.md").read_text()
+    status, _, err = run_cli(capsys, "report", str(smoke_run))
+    assert status == 2 and "--force" in err
+    assert (smoke_run / "report.md").read_text() == before
+
+
+def test_unknown_preset_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys, "run", "--preset", "inflight-huge", "-o", str(tmp_path / "out"))
+    assert status == 2 and "unknown preset 'inflight-huge'" in err and "inflight-smoke" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv", [["--seed", "3"], ["--stores", "btree"], ["--namespaces", "3"]])
+def test_storelist_only_options_are_refused(argv: list[str], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "run", "--preset", "inflight-smoke", *argv, "-o", str(tmp_path / "out"))
+    assert status == 2 and "only StoreList presets take" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_existing_output_directory_is_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.txt").write_text("precious")
+    status, out, err = run_cli(capsys, "run", "--preset", "inflight-smoke", "-o", str(tmp_path))
+    assert status == 2 and out == "" and "already exists and is not empty" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+    assert (tmp_path / "mine.txt").read_text() == "precious"
