@@ -184,9 +184,9 @@ def _add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
                     "into RUN/<store>.json (one pyperf benchmark per cell; `python -m pyperf compare_to "
                     "RUN/btree+index.json RUN/btree.json` works). Worker processes run in interleaved "
                     "rounds, one sample per process; see bench/runner.py."),
-        epilog=f"presets:\n" + "\n".join(f"  {p.name:8} {p.description}"
+        epilog="presets:\n" + "\n".join(f"  {p.name:8} {p.description}"
                                           for p in [*PRESETS.values(), *INFLIGHT_PRESETS.values()])
-               + f"\n\nsample modes (processes x values, warm-ups, min time per value):\n"
+               + "\n\nsample modes (processes x values, warm-ups, min time per value):\n"
                + "\n".join(f"  {name:9} {s.processes} x {s.values}, {s.warmups}, {s.min_time} s"
                            for name, s in SAMPLE_MODES.items())
                + f"\n\n{EXIT_STATUS_HELP}",
@@ -238,6 +238,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return _notes("compare", caveats)
 
 
+def _add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="text: benchstat's layout; md: GitHub pipe tables (default: text)")
+
+
 def _add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
         "compare", help="benchstat table of one run, or of the same configurations across runs",
@@ -250,8 +255,7 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[
                     "run are left out and named on stderr."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="run directory (from storelist run)")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text: benchstat's layout; md: GitHub pipe tables (default: text)")
+    _add_format_option(parser)
     parser.set_defaults(func=cmd_compare)
 
 
@@ -270,8 +274,7 @@ def _add_benchstat(commands: argparse._SubParsersAction) -> None:  # type: ignor
                     "benchstat: the first file is the base, one column per file."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Go benchmark text file")
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="text: benchstat's layout; md: GitHub pipe tables (default: text)")
+    _add_format_option(parser)
     parser.set_defaults(func=cmd_benchstat)
 
 

@@ -33,14 +33,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.environment import describe_environment
 from bench.inflight import TRACKERS, InFlightCell, InFlightPreset
 from bench.inflight_worker import cell_arguments
 from bench.rundir import META_DIR, RunDirError, RunManifest, read_json, suite_path, write_json, write_manifest
-from bench.runner import SAMPLE_MODES, RunError, SampleSettings, launch, prepare_run_dir, rotated
+from bench.runner import (SAMPLE_MODES, SampleSettings, launch, prepare_run_dir, recording_outcome,
+                          rotated, run_worker, utc_now)
 from scheduling.costs import tracker_memory
 from scheduling.simulate import SimulationConfig, SimulationReport, TrackerFigures, simulate
 
@@ -143,14 +143,10 @@ def load_simulation(run_dir: Path) -> SimulationReport | None:
     return SimulationReport(config, figures)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def new_manifest(plan: InFlightPlan) -> RunManifest:
     return RunManifest(preset=plan.preset.name, stores=list(plan.trackers), seed=plan.simulation.seed, cells=[],
                        settings=asdict(plan.settings), command=plan.command(), mode=plan.mode,
-                       environment=describe_environment(), started=_now(), kind=KIND,
+                       environment=describe_environment(), started=utc_now(), kind=KIND,
                        benchmarks=[cell.name for cell in plan.preset.cells])
 
 
@@ -168,7 +164,7 @@ def execute(plan: InFlightPlan, python: str = sys.executable,
     manifest = new_manifest(plan)
     write_manifest(plan.run_dir, manifest)
     cells, trackers = plan.preset.cells, plan.trackers
-    try:
+    with recording_outcome(plan.run_dir, manifest):
         progress("measuring memory (tracemalloc) and simulating the default workload")
         write_json(memory_path(plan.run_dir), {"method": "tracemalloc", "points": measure_memory(plan.preset, trackers)})
         write_json(simulation_path(plan.run_dir), simulation_record(plan.simulation))
@@ -179,23 +175,8 @@ def execute(plan: InFlightPlan, python: str = sys.executable,
             progress(f"round {round_index + 1}/{plan.settings.processes}: {len(cells)} cells x {len(trackers)} trackers")
             for cell in cells:
                 for tracker in rotated(trackers, round_index):
-                    returncode = launch(worker_command(plan, cell, tracker, loops[cell.name, tracker], python))
-                    if returncode != 0:
-                        raise RunError(f"the worker for {cell.name} on {tracker} failed (exit status "
-                                       f"{returncode}); partial results are in {plan.run_dir}")
+                    run_worker(launch, worker_command(plan, cell, tracker, loops[cell.name, tracker], python),
+                               f"{cell.name} on {tracker}", plan.run_dir)
             manifest.rounds_completed = round_index + 1
             write_manifest(plan.run_dir, manifest)
-    except KeyboardInterrupt:
-        _finish(plan.run_dir, manifest, "interrupted")
-        raise
-    except RunError:
-        _finish(plan.run_dir, manifest, "failed")
-        raise
-    _finish(plan.run_dir, manifest, "complete")
     return manifest
-
-
-def _finish(run_dir: Path, manifest: RunManifest, status: str) -> None:
-    manifest.status = status
-    manifest.finished = _now()
-    write_manifest(run_dir, manifest)

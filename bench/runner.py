@@ -45,7 +45,8 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -221,7 +222,8 @@ def calibrated_loops(json_path: Path, benchmark: str) -> int:
     return int(loops)
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The manifest's timestamp format: UTC, to the second."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -232,7 +234,7 @@ def new_manifest(plan: RunPlan) -> RunManifest:
                        kind="StoreCreateList") for case in plan.create_list_cases]
     return RunManifest(preset=plan.preset.name, stores=list(plan.stores), seed=plan.seed, cells=cells,
                        settings=asdict(plan.settings), command=plan.command(), mode=plan.mode,
-                       environment=describe_environment(), started=_now())
+                       environment=describe_environment(), started=utc_now())
 
 
 Progress = Callable[[str], None]
@@ -257,7 +259,7 @@ def execute(plan: RunPlan, python: str = sys.executable,
     write_manifest(plan.run_dir, manifest)
     loops: dict[tuple[str, str], int] = {}
     cases = plan.cases
-    try:
+    with recording_outcome(plan.run_dir, manifest):
         try:
             measure_run(plan.run_dir, [case.shape for case in cases], plan.stores, plan.seed, progress)
         except subprocess.CalledProcessError as error:
@@ -269,31 +271,42 @@ def execute(plan: RunPlan, python: str = sys.executable,
                 for store in rotated(plan.stores, round_index):
                     key = (case.name, store)
                     command = worker_command(plan, case, store, loops.get(key, plan.settings.loops), python)
-                    returncode = launch(command)
-                    if returncode != 0:
-                        raise RunError(f"the worker for {case.name} on {store} failed (exit status "
-                                       f"{returncode}); partial results are in {plan.run_dir}")
+                    run_worker(launch, command, f"{case.name} on {store}", plan.run_dir)
                     if key not in loops:
                         loops[key] = calibrated_loops(suite_path(plan.run_dir, store), case.name)
             for create_list in plan.create_list_cases:
                 for store in rotated(plan.stores, round_index):
-                    returncode = launch(create_list_command(plan, create_list, store, python))
-                    if returncode != 0:
-                        raise RunError(f"the worker for {create_list.name} on {store} failed (exit status "
-                                       f"{returncode}); partial results are in {plan.run_dir}")
+                    run_worker(launch, create_list_command(plan, create_list, store, python),
+                               f"{create_list.name} on {store}", plan.run_dir)
             manifest.rounds_completed = round_index + 1
             write_manifest(plan.run_dir, manifest)
+    return manifest
+
+
+def run_worker(launch: Callable[[Sequence[str]], int], command: Sequence[str], what: str, run_dir: Path) -> None:
+    """Launch one worker process; RunError naming ``what`` if it fails."""
+    returncode = launch(command)
+    if returncode != 0:
+        raise RunError(f"the worker for {what} failed (exit status {returncode}); "
+                       f"partial results are in {run_dir}")
+
+
+@contextmanager
+def recording_outcome(run_dir: Path, manifest: RunManifest) -> Iterator[None]:
+    """Record in the manifest how the rounds inside ended: complete, failed (a RunError)
+    or interrupted, so a report of the run can say how far it got."""
+    try:
+        yield
     except KeyboardInterrupt:
-        _finish(plan.run_dir, manifest, "interrupted")
+        _finish(run_dir, manifest, "interrupted")
         raise
     except RunError:
-        _finish(plan.run_dir, manifest, "failed")
+        _finish(run_dir, manifest, "failed")
         raise
-    _finish(plan.run_dir, manifest, "complete")
-    return manifest
+    _finish(run_dir, manifest, "complete")
 
 
 def _finish(run_dir: Path, manifest: RunManifest, status: str) -> None:
     manifest.status = status
-    manifest.finished = _now()
+    manifest.finished = utc_now()
     write_manifest(run_dir, manifest)
