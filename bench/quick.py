@@ -5,7 +5,8 @@
   store configuration from the storage (list then watch), median of ``--repeat`` runs;
 - the time of one Namespace-scope LIST (RV=NotOlderThan, no pagination) in each
   configuration, next to the lower bound measured in the same process: ``bisect`` twice
-  plus a slice over a pre-sorted Python list of the same elements.
+  plus a slice over a pre-sorted Python list of the same elements, alone and with the
+  list of objects that a LIST hands back.
 
 These are quick medians from ``timeit``, for a first look and for the core's notes; the
 published-table figures come from the pyperf runner (``storelist run``).
@@ -93,6 +94,10 @@ def report_shape(shape: PopulationShape, seed: int, repeat: int) -> list[str]:
     end = prefix_end(prefix)
     lines.append("  bound bisect+slice       " + _fmt(
         _per_call(lambda: elements[bisect_left(keys, prefix):bisect_left(keys, end)], repeat), 1e6, "µs"))
+    # The same, plus the list of objects a LIST returns (upstream copies them into Items too).
+    lines.append("  bound + item list        " + _fmt(
+        _per_call(lambda: [e.object for e in elements[bisect_left(keys, prefix):bisect_left(keys, end)]], repeat),
+        1e6, "µs"))
     return lines
 
 
