@@ -40,7 +40,7 @@ from bench.inflight import TRACKERS, InFlightCell, InFlightPreset
 from bench.inflight_worker import cell_arguments
 from bench.rundir import META_DIR, RunDirError, RunManifest, read_json, suite_path, write_json, write_manifest
 from bench.runner import (SAMPLE_MODES, SampleSettings, launch, prepare_run_dir, recording_outcome,
-                          rotated, run_worker, utc_now)
+                          rotated, run_worker, sampling_options, utc_now)
 from scheduling.costs import tracker_memory
 from scheduling.simulate import SimulationConfig, SimulationReport, TrackerFigures, simulate
 
@@ -76,16 +76,7 @@ class InFlightPlan:
     def command(self) -> str:
         """The ``storelist run`` command line that repeats this run."""
         parts = ["storelist", "run", "--preset", self.preset.name]
-        if self.mode != "default":
-            parts.append(f"--{self.mode}")
-        base, s = SAMPLE_MODES[self.mode], self.settings
-        for option, value, preset in (("--processes", s.processes, base.processes),
-                                      ("--values", s.values, base.values),
-                                      ("--warmups", s.warmups, base.warmups),
-                                      ("--min-time", s.min_time, base.min_time),
-                                      ("--loops", s.loops, base.loops)):
-            if value != preset:
-                parts += [option, repr(value)]
+        parts += sampling_options(self.mode, self.settings)
         parts += ["-o", str(self.run_dir)]
         return shlex.join(parts)
 

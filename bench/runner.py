@@ -136,18 +136,24 @@ class RunPlan:
         else:
             parts += ["--preset", self.preset.name, *self.preset.options]
         parts += ["--stores", ",".join(self.stores), "--seed", str(self.seed)]
-        if self.mode != "default":
-            parts.append(f"--{self.mode}")
-        base, s = SAMPLE_MODES[self.mode], self.settings
-        for option, value, preset in (("--processes", s.processes, base.processes),
-                                      ("--values", s.values, base.values),
-                                      ("--warmups", s.warmups, base.warmups),
-                                      ("--min-time", s.min_time, base.min_time),
-                                      ("--loops", s.loops, base.loops)):
-            if value != preset:
-                parts += [option, repr(value)]
+        parts += sampling_options(self.mode, self.settings)
         parts += ["-o", str(self.run_dir)]
         return shlex.join(parts)
+
+
+def sampling_options(mode: str, settings: SampleSettings) -> list[str]:
+    """The ``storelist run`` options that give ``settings``: the mode, then each setting
+    that differs from the mode's own."""
+    options = [] if mode == "default" else [f"--{mode}"]
+    base = SAMPLE_MODES[mode]
+    for option, value, default in (("--processes", settings.processes, base.processes),
+                                   ("--values", settings.values, base.values),
+                                   ("--warmups", settings.warmups, base.warmups),
+                                   ("--min-time", settings.min_time, base.min_time),
+                                   ("--loops", settings.loops, base.loops)):
+        if value != default:
+            options += [option, repr(value)]
+    return options
 
 
 def ordered_stores(names: Sequence[str]) -> tuple[str, ...]:
