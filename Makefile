@@ -38,7 +38,7 @@ bench-fast: $(STAMP)
 	$(STORELIST) report $(RESULTS)/$(RUN_ID)
 	@echo "report: $(RESULTS)/$(RUN_ID)/report.md"
 
-# Every BenchmarkStoreList leaf, create-then-list and store memory (--fast: about an hour on 2 cores).
+# Every BenchmarkStoreList leaf, create-then-list and store memory (--fast: ~50 minutes on 2 cores).
 bench-full: $(STAMP)
 	$(STORELIST) run --preset full --fast -o $(RESULTS)/full-$(RUN_ID)
 	$(STORELIST) report $(RESULTS)/full-$(RUN_ID)
