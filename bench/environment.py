@@ -12,8 +12,6 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from stores.btree import btrees_implementation
-
 UNKNOWN = "unknown"
 
 # The packages whose code runs in, or decides, the measurement.
@@ -75,7 +73,6 @@ def describe_environment() -> dict[str, str]:
         "cpu_model": cpu_model(),
         "python_version": platform.python_version(),
         "python_implementation": platform.python_implementation(),
-        "btrees_implementation": btrees_implementation(),
         "git_revision": git_revision(),
         **{f"version_{name}": version for name, version in package_versions().items()},
     }

@@ -4,7 +4,7 @@ Absolute times cannot match (Python vs Go, one request at a time vs 24 threads),
 a row is compared by what survives a change of machine and language: which
 configuration is fastest, each cell's ratio to the row's ``btree+index`` cell, and
 whether benchstat calls the difference from ``btree+index`` significant (``~`` or
-not). Our statistics come from ``reports.benchstat.analyze``; nothing is recomputed.
+not). Our statistics come from ``benchstat.analysis.analyze``; nothing is recomputed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reports.benchstat import AnalyzedTable
+from benchstat.analysis import AnalyzedTable
 from reports.published import PublishedTable
 from stores import STORE_NAMES
 

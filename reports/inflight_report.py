@@ -6,36 +6,57 @@ memory, the simulation of the default workload (recorded at run time, so it is t
 revision that was timed), a log-log chart of cost against pods in flight, the
 environment, the sample design and the commands that reproduce the run.
 
-The tables and statistics are the StoreList report's (``reports.tables``,
-``reports.benchstat``); so are the environment section and the refusal to replace
-an existing report without ``force``.
+The tables, the statistics, the environment section and the refusal to replace an
+existing report without ``force`` are shared with the StoreList report
+(``reports.tables``, the ``benchstat`` package, ``reports.environment``,
+``reports.writing``).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
-from tabulate import tabulate
-
-from bench.inflight import parse_name
-from bench.inflight_runner import WALL_FACTOR, load_simulation, memory_path
-from bench.results import RunResults
-from bench.rundir import RunDirError, read_json
-from reports.benchstat import AnalyzedTable, analyze, format_table
-from reports.inflight_plots import Line, loglog_lines
-from reports.plots import palette
-from reports.report import REPORT_NAME, ReportError, ReportOutcome, environment_section
+from bench.inflight.cells import OPS
+from bench.rundir.facts import InFlightFacts
+from bench.rundir.inflight_files import MemoryPoint, load_simulation, load_tracker_memory
+from bench.rundir.results import RunResults
+from benchstat.analysis import AnalyzedTable, analyze
+from benchstat.names import parse_name
+from benchstat.render import format_table
+from reports.environment import environment_section
+from reports.markdown import md_table
+from reports.plots import Line, log_lines, palette
 from reports.tables import run_caveats, run_table
+from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
 from scheduling.simulate import SimulationReport, format_simulation
 
 COSTS_PLOT = "inflight-costs.png"
-OP_ORDER = ("Event", "Pop", "Done")
 
 
-def _md(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    return tabulate(rows, headers=list(header), tablefmt="github", disable_numparse=True) + "\n"
+class CellName(NamedTuple):
+    """What an in-flight benchmark's name says: ``InFlight/Op=Pop/InFlight=10/EventsPerPop=1``."""
+
+    op: str
+    in_flight: int
+    events_per_pop: int | None
+
+
+def cell_name(benchmark: str) -> CellName:
+    """The operation, pods in flight and event rate a benchmark name holds; ValueError if it is no in-flight name.
+
+    >>> cell_name("InFlight/Op=Event/InFlight=1000")
+    CellName(op='Event', in_flight=1000, events_per_pop=None)
+    """
+    name = parse_name(benchmark)
+    try:
+        if name.base != "InFlight" or name.levels["Op"] not in OPS:
+            raise KeyError("Op")
+        rate = name.levels.get("EventsPerPop")
+        return CellName(name.levels["Op"], int(name.levels["InFlight"]), None if rate is None else int(rate))
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"not an in-flight benchmark name: {benchmark!r} ({error})") from None
 
 
 def _us(seconds: float) -> str:
@@ -54,7 +75,7 @@ def _medians(table: AnalyzedTable) -> dict[str, dict[str, tuple[float, float, fl
 
 def largest_in_flight_section(table: AnalyzedTable) -> str:
     """Per operation (and event rate) at the largest in-flight count: each tracker's median and list ÷ marker."""
-    cells = {row: parse_name(row) for row in table.rows}
+    cells = {row: cell_name(row) for row in table.rows}
     if not cells:
         return "No samples.\n"
     largest = max(cell.in_flight for cell in cells.values())
@@ -72,24 +93,10 @@ def largest_in_flight_section(table: AnalyzedTable) -> str:
                      *(_us(centre[label]) if label in centre else "–" for label in table.labels), *ratios])
     header = ["operation", "events per Pop", *(f"{label} (median)" for label in table.labels),
               *(f"{other} ÷ {base}" for other in others)]
-    return f"At {largest} pods in flight (medians of the table above):\n\n" + _md(header, rows)
+    return f"At {largest} pods in flight (medians of the table above):\n\n" + md_table(header, rows)
 
 
-def load_memory(run_dir: Path) -> list[Mapping[str, object]] | None:
-    """The memory points recorded by the run, None if it recorded none; ReportError if malformed."""
-    path = memory_path(run_dir)
-    if not path.exists():
-        return None
-    try:
-        points = read_json(path)["points"]
-        if not isinstance(points, list):
-            raise TypeError("points is not a list")
-        return points
-    except (RunDirError, KeyError, TypeError) as error:
-        raise ReportError(f"{path}: not an in-flight memory file ({error})") from None
-
-
-def memory_section(points: Sequence[Mapping[str, object]] | None) -> str:
+def memory_section(points: Sequence[MemoryPoint] | None) -> str:
     """List length, events kept and bytes per tracker, in-flight count and events received."""
     if points is None:
         return "The run recorded no memory figures (no `meta/inflight-memory.json`).\n"
@@ -101,7 +108,7 @@ def memory_section(points: Sequence[Mapping[str, object]] | None) -> str:
             "state (every event since the oldest in-flight pod's Pop). The list tracker's list holds a node per pod "
             "and per event (I + E), the marker tracker's one per event (E) plus a marker per pod in a map. Python "
             "object sizes: compare the trackers with each other, not with Go.\n\n"
-            + _md(["tracker", "in flight", "events", "list length", "events kept", "bytes"], rows))
+            + md_table(["tracker", "in flight", "events", "list length", "events kept", "bytes"], rows))
 
 
 def simulation_section(report: SimulationReport | None) -> str:
@@ -116,14 +123,14 @@ def simulation_section(report: SimulationReport | None) -> str:
 
 def _plot(run_dir: Path, table: AnalyzedTable) -> tuple[Path, str] | None:
     """Median cost against pods in flight: a line per (tracker, operation) at the lowest event rate."""
-    cells = {row: parse_name(row) for row in table.rows}
+    cells = {row: cell_name(row) for row in table.rows}
     rates = [cell.events_per_pop for cell in cells.values() if cell.events_per_pop is not None]
     rate = min(rates, default=None)
     medians = _medians(table)
-    colors = palette(OP_ORDER)
+    colors = palette(OPS)
     lines = []
     for index, tracker in enumerate(table.labels):
-        for op in OP_ORDER:
+        for op in OPS:
             points = [(float(cell.in_flight), *(value * 1e6 for value in medians[row][tracker]))
                       for row, cell in cells.items()
                       if cell.op == op and cell.events_per_pop in (None, rate) and tracker in medians.get(row, {})]
@@ -131,9 +138,9 @@ def _plot(run_dir: Path, table: AnalyzedTable) -> tuple[Path, str] | None:
                 lines.append(Line(f"{op} · {tracker}", points, color=colors[op], dashed=index > 0))
     if not lines:
         return None
-    path = loglog_lines(run_dir / COSTS_PLOT, f"Median cost per operation against pods in flight "
-                        f"({rate} event(s) per Pop; whiskers: 95% CI)", "pods in flight (log)", "µs per operation (log)",
-                        lines)
+    path = log_lines(run_dir / COSTS_PLOT, f"Median cost per operation against pods in flight "
+                     f"({rate} event(s) per Pop; whiskers: 95% CI)", "pods in flight (log)", "µs per operation (log)",
+                     {"": lines})
     caption = (f"Median µs per Event, Pop and Done against pods in flight, {rate} event(s) per Pop for Pop and Done; "
                f"solid lines {table.labels[0]}, dashed {', '.join(table.labels[1:])}.")
     return path, caption
@@ -141,32 +148,33 @@ def _plot(run_dir: Path, table: AnalyzedTable) -> tuple[Path, str] | None:
 
 def sample_section(run: RunResults) -> str:
     settings = run.manifest.settings if run.manifest else {}
+    wall_factor = f"{InFlightFacts.of(run.manifest).wall_factor:g}" if run.manifest else "?"
     counts = sorted(set(run.sample_counts().values()))
-    return (f"Each sample is one pyperf run (one worker process, `bench/inflight_worker.py`) summarised by the mean of "
+    return (f"Each sample is one pyperf run (one worker process, `bench/inflight/worker.py`) summarised by the mean of "
             f"its {settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s); a value is the "
             "time spent in the operation over `loops` repetitions divided by `loops` (`scheduling/costs.py`: the real "
             "queue, setup excluded; Pop and Done are timed one call at a time, so they include one `perf_counter` pair). "
             "Loops are chosen once per (cell, tracker) by doubling until the timed part reaches "
-            f"{settings.get('min_time', '?')} s or a whole call {WALL_FACTOR:g}× that (a Pop's untimed events and Done "
+            f"{settings.get('min_time', '?')} s or a whole call {wall_factor}× that (a Pop's untimed events and Done "
             "can cost a thousand times the Pop), then fixed for every sample. Worker processes ran in rounds, the two "
-            "trackers of a cell back to back in an order rotated each round (`bench/runner.py`). "
+            "trackers of a cell back to back in an order rotated each round (`bench/executor.py`). "
             f"Samples per cell: {', '.join(f'n={n}' for n in counts) or 'none'}.\n")
 
 
 def reproduce_section(run: RunResults) -> str:
     command = run.manifest.command if run.manifest else "(the run has no manifest: command unknown)"
-    files = " ".join(str(run.path / f"{tracker}.json") for tracker in run.stores)
+    files = " ".join(str(run.path / f"{tracker}.json") for tracker in run.configurations)
     return (f"```sh\n{command}\nstorelist compare {run.path}\nstorelist report {run.path}\n"
             f"python -m pyperf compare_to {files}\nstorelist inflight simulate\n```\n")
 
 
-def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Mapping[str, object]] | None,
+def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[MemoryPoint] | None,
                   simulation: SimulationReport | None, plot: tuple[Path, str] | None, caveats: Sequence[str]) -> str:
     """The report's Markdown (the plot already drawn, referenced by file name)."""
     bench_table = run_table(run)
     preset = run.manifest.preset if run.manifest else "unknown"
     status = "\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
-        f"Complete: {len(run.cell_names())} benchmarks x {len(run.stores)} trackers, every benchmark sampled.")
+        f"Complete: {len(run.cell_names())} benchmarks x {len(run.configurations)} trackers, every benchmark sampled.")
     plots = f"![{plot[0].stem}]({plot[0].name})\n\n{plot[1]}\n" if plot else "No samples to plot.\n"
     sections = [
         f"# Scheduler in-flight tracking: `{run.path}`\n",
@@ -189,32 +197,23 @@ def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Mappin
     return "\n".join(sections)
 
 
-def write_inflight_report(run: RunResults, force: bool = False) -> ReportOutcome:
+def write_report(run: RunResults, force: bool = False) -> ReportOutcome:
     """Write ``report.md`` and its plot into the run directory.
 
     Refuses (ReportError, nothing written) when either file exists, unless ``force``.
     Cost: the statistics of one table plus ~1 s for matplotlib.
     """
-    targets = [run.path / name for name in (REPORT_NAME, COSTS_PLOT)]
-    existing = [path for path in targets if path.exists()]
-    if existing and not force:
-        raise ReportError(f"{existing[0]} already exists; pass --force to replace the report")
-    memory = load_memory(run.path)
-    try:
-        simulation = load_simulation(run.path)
-    except RunDirError as error:
-        raise ReportError(str(error)) from None
+    refuse_existing(run.path, (COSTS_PLOT,), force)
+    memory = load_tracker_memory(run.path)
+    simulation = load_simulation(run.path)
     try:
         table = analyze(run_table(run))
         for row in table.rows:
-            parse_name(row)
-    except ValueError as error:
+            cell_name(row)
+        caveats = tuple(run_caveats(run))
+        plot = _plot(run.path, table)
+        text = render_report(run, table, memory, simulation, plot, caveats)
+    except ValueError as error:  # RunDirError included: the manifest's facts
         raise ReportError(f"{run.path}: {error}") from None
-    caveats = tuple(run_caveats(run))
-    plot = _plot(run.path, table)
-    text = render_report(run, table, memory, simulation, plot, caveats)
-    target = run.path / REPORT_NAME
-    temporary = run.path / f".{REPORT_NAME}.{os.getpid()}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    target = write_report_text(run.path, text)
     return ReportOutcome(target, (plot[0],) if plot else (), caveats)

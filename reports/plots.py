@@ -1,13 +1,16 @@
-"""Grouped bar charts on a log scale, drawn with matplotlib's Agg backend (PNG files).
+"""The reports' charts, drawn with matplotlib's Agg backend (PNG files): grouped bars on a
+log scale, and lines on log-log axes.
 
-The charts know nothing of benchmarks: a chart is groups (x positions) of bars, one
-per series, each bar a value with optional CI whiskers. ``reports.report`` decides
-what to draw. Figures are built with ``matplotlib.figure.Figure`` rather than pyplot,
-so no global state or display is involved. Cost: ~0.1 s per chart, ~0.5 s to import.
+The charts know nothing of benchmarks: a bar chart is groups (x positions) of bars,
+one per series, each bar a value with optional CI whiskers; a line chart is panels of
+lines, each point with optional whiskers. The report modules decide what to draw.
+Figures are built with ``matplotlib.figure.Figure`` rather than pyplot, so no global
+state or display is involved. Cost: ~0.1 s per chart, ~0.5 s to import.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,34 +98,57 @@ def palette(names: Sequence[str]) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Line:
-    """One curve: (x, y) points, both > 0, drawn in x order."""
+    """One curve: points ``(x, y)`` or ``(x, y, y_lo, y_hi)``, drawn in x order; finite,
+    positive bounds draw whiskers. Points with x or y <= 0 are left out (log axes)."""
 
     label: str
-    points: Sequence[tuple[float, float]]
+    points: Sequence[tuple[float, ...]]
     color: str | None = None
+    dashed: bool = False
+
+
+def _whiskers(points: Sequence[tuple[float, ...]]) -> list[list[float]] | None:
+    """matplotlib's ``yerr`` (below, above) for points with bounds; None if no point has any.
+    An unknown, non-positive or infinite bound draws no whisker on that side."""
+    if all(len(point) < 4 for point in points):
+        return None
+    below, above = [], []
+    for point in points:
+        y, lo, hi = point[1], *(point[2:4] if len(point) >= 4 else (None, None))
+        below.append(y - lo if lo is not None and 0 < lo <= y else 0.0)
+        above.append(hi - y if hi is not None and math.isfinite(hi) and hi >= y else 0.0)
+    return [below, above]
 
 
 def log_lines(path: Path, title: str, xlabel: str, ylabel: str, panels: Mapping[str, Sequence[Line]]) -> Path:
-    """Draw each panel's lines (markers at the points) side by side on log-log axes into ``path`` (PNG)."""
-    figure = Figure(figsize=(5.5 * max(len(panels), 1), 4.8), layout="constrained")
+    """Draw each panel's lines (markers at the points) side by side on log-log axes into ``path`` (PNG).
+
+    A single panel named ``""`` is drawn alone under ``title``. Minor ticks are labelled
+    only where an axis spans less than a decade (else they crowd it).
+    """
+    alone = list(panels) == [""]
+    figure = Figure(figsize=(8.0, 5.2) if alone else (5.5 * max(len(panels), 1), 4.8), layout="constrained")
     FigureCanvasAgg(figure)
     plain = FuncFormatter(lambda value, _: f"{value:g}")
     for index, (panel, lines) in enumerate(panels.items()):
         axes = figure.add_subplot(1, max(len(panels), 1), index + 1)
         for line in lines:
-            points = sorted((x, y) for x, y in line.points if x > 0 and y > 0)
+            points = sorted(point for point in line.points if point[0] > 0 and point[1] > 0)
             if points:
-                axes.plot([x for x, _ in points], [y for _, y in points], marker="o", markersize=4,
-                          label=line.label, color=line.color)
+                axes.errorbar([point[0] for point in points], [point[1] for point in points], yerr=_whiskers(points),
+                              label=line.label, color=line.color, marker="o", markersize=4,
+                              linestyle="--" if line.dashed else "-", linewidth=1.2, capsize=2, elinewidth=0.7)
         axes.set_xscale("log")
         axes.set_yscale("log")
-        axes.xaxis.set_major_formatter(plain)
-        axes.yaxis.set_major_formatter(plain)
+        for axis, (low, high) in ((axes.xaxis, axes.get_xlim()), (axes.yaxis, axes.get_ylim())):
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(plain if high / low < 10 else NullFormatter())
         axes.set_xlabel(xlabel)
         axes.set_ylabel(ylabel)
-        axes.set_title(panel, fontsize=10)
+        axes.set_title(panel or title, fontsize=10 if panel else 11)
         axes.grid(which="both", alpha=0.3)
-        axes.legend(fontsize=8)
-    figure.suptitle(title, fontsize=11)
+        axes.legend(fontsize=8, ncols=2 if len(lines) > 6 else 1)
+    if not alone:
+        figure.suptitle(title, fontsize=11)
     figure.savefig(path, dpi=110)
     return path

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.storelist import StoreListCase
-from reports.benchstat import common_scale, format_scaled
+from bench.storelist.cases import StoreListCase
+from benchstat.units import common_scale, format_scaled
+from reports.markdown import md_table
 from workloads import PopulationShape
 
 PUBLISHED_CSV = Path(__file__).resolve().parent / "data" / "storelist_seed_table.csv"
@@ -116,7 +117,7 @@ def published_markdown(table: PublishedTable, unit: str = "sec/op") -> str:
     header = [unit, table.base]
     for store in table.stores[1:]:
         header += [store, "vs base"]
-    lines = ["| " + " | ".join(header) + " |", "|:--|" + "--:|" * (len(header) - 1)]
+    rows = []
     for row in table.rows:
         cells = table.cells[row]
         scale = common_scale([cell.center for cell in cells.values()])
@@ -129,12 +130,11 @@ def published_markdown(table: PublishedTable, unit: str = "sec/op") -> str:
             out.append(f"{scale.format(cell.center)} ± {cell.spread_pct:.0f}%")
             if store != table.base:
                 out.append(_delta_text(cell.delta_pct))
-        lines.append("| " + " | ".join(out) + " |")
+        rows.append(out)
     geomean = ["geomean"]
     for store in table.stores:
         value, delta = PUBLISHED_GEOMEANS[store]
         geomean.append(format_scaled(value, unit))
         if store != table.base:
             geomean.append(_delta_text(delta))
-    lines.append("| " + " | ".join(geomean) + " |")
-    return "\n".join(lines) + "\n"
+    return md_table(header, [*rows, geomean])

@@ -13,7 +13,8 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from bench.results import RunResults
+from bench.rundir.results import RunResults
+from benchstat.names import parse_name
 from reports.crossover import crossovers
 from reports.plots import Line, log_lines, palette
 from stores import STORE_NAMES
@@ -25,20 +26,17 @@ PAIRS: tuple[tuple[str, str], ...] = (("btree", "map+index"), ("btree", "btree+i
 Curves = dict[str, dict[str, dict[int, float]]]  # RV label -> store -> pods per namespace -> seconds
 
 
-def _fields(cell: str) -> dict[str, str]:
-    return dict(part.split("=", 1) for part in cell.split("/") if "=" in part)
-
-
 def sweep_curves(run: RunResults) -> Curves:
     """Median seconds per LIST of every Namespace-scope, Paginate=0 StoreList cell with samples."""
     curves: Curves = {}
     for cell in run.cell_names():
-        fields = _fields(cell)
-        if not cell.startswith("StoreList/") or fields.get("Scope") != "Namespace" or fields.get("Paginate") != "0":
+        name = parse_name(cell)
+        fields = name.levels
+        if name.base != "StoreList" or fields.get("Scope") != "Namespace" or fields.get("Paginate") != "0":
             continue
         per_namespace = int(fields["Pods"]) // int(fields["Namespaces"])
         rv = f"RV={fields['RV']}"
-        for store, results in run.stores.items():
+        for store, results in run.configurations.items():
             samples = results.samples.get(cell)
             if samples:
                 curves.setdefault(rv, {}).setdefault(store, {})[per_namespace] = statistics.median(samples)

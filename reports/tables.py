@@ -4,7 +4,7 @@ One run gives the published layout: one column per store configuration (the firs
 ``btree+index`` when present, is the base), one row per cell. Several runs give one
 table per configuration with the runs as columns (the first run is the base).
 
-The statistics and the rendering are ``reports.benchstat``'s; this module only
+The statistics and the rendering are the ``benchstat`` package's; this module only
 chooses the columns and rows, and lists *caveats*: one-line messages about missing
 configurations or cells, differing benchmark sets and differing sample counts.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from bench.results import RunResults
-from reports.benchstat import BenchTable, Column
+from bench.rundir.results import RunResults
+from benchstat.analysis import BenchTable, Column
 from stores import STORE_NAMES
 
 UNIT = "sec/op"
@@ -30,18 +30,18 @@ def run_table(run: RunResults) -> BenchTable:
     config = [(key, str(metadata[name])) for key, name in
               (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"))
               if name in metadata]
-    columns = [Column(store, results.samples) for store, results in run.stores.items()]
+    columns = [Column(store, results.samples) for store, results in run.configurations.items()]
     return BenchTable(UNIT, columns, config, row_order=run.cell_names())
 
 
 def runs_tables(runs: Sequence[RunResults]) -> list[BenchTable]:
     """Per configuration (published order), the same configuration across ``runs``."""
     # Store configurations in the published order, then any other kind's (e.g. trackers) as found.
-    found = list(dict.fromkeys(store for run in runs for store in run.stores))
+    found = list(dict.fromkeys(store for run in runs for store in run.configurations))
     stores = [store for store in STORE_NAMES if store in found] + [store for store in found if store not in STORE_NAMES]
     tables = []
     for store in stores:
-        columns = [Column(run.label, run.stores[store].samples) for run in runs if store in run.stores]
+        columns = [Column(run.label, run.configurations[store].samples) for run in runs if store in run.configurations]
         rows = list(dict.fromkeys(cell for run in runs for cell in run.cell_names()))
         tables.append(BenchTable(UNIT, columns, [("store", store)], row_order=rows))
     return tables
@@ -65,7 +65,7 @@ def run_caveats(run: RunResults) -> list[str]:
         planned = manifest.settings.get("processes", "?")
         caveats.append(f"{run.label}: the run is {manifest.status} after "
                        f"{manifest.rounds_completed} of {planned} rounds")
-    missing = run.missing_stores()
+    missing = run.missing_configurations()
     if missing:
         caveats.append(f"{run.label}: missing configurations {', '.join(missing)} "
                        f"(no {', '.join(store + '.json' for store in missing)}); compared the rest")
@@ -80,13 +80,13 @@ def runs_caveats(runs: Sequence[RunResults]) -> list[str]:
     base = runs[0]
     caveats = []
     for run in runs[1:]:
-        for store in dict.fromkeys([*base.stores, *run.stores]):
-            if store not in run.stores or store not in base.stores:
-                lacking = run if store not in run.stores else base
+        for store in dict.fromkeys([*base.configurations, *run.configurations]):
+            if store not in run.configurations or store not in base.configurations:
+                lacking = run if store not in run.configurations else base
                 caveats.append(f"{lacking.label} has no {store} results; compared the runs that have them")
                 continue
-            ours = {cell for cell, values in run.stores[store].samples.items() if values}
-            theirs = {cell for cell, values in base.stores[store].samples.items() if values}
+            ours = {cell for cell, values in run.configurations[store].samples.items() if values}
+            theirs = {cell for cell, values in base.configurations[store].samples.items() if values}
             if ours != theirs:
                 caveats.append(f"{store}: benchmark sets differ: {run.label} lacks {len(theirs - ours)} and adds "
                                f"{len(ours - theirs)} cells relative to {base.label}; geomeans may not be comparable")

@@ -1,6 +1,10 @@
 """Queueing hints: how a failed pod and a cluster event decide where the pod goes.
 
-Post-fix (v1.29-era) semantics with Pending plugins, as in spec section 2.4.
+Post-fix (v1.29-era) semantics with Pending plugins, as upstream's ``isPodWorthRequeuing``
+and ``determineSchedulingHintForInFlightPod`` in pkg/scheduler/internal/queue/scheduling_queue.go.
+(The 1.28 hint functions returned QueueSkip / QueueAfterBackoff / QueueImmediately
+directly and knew no Pending plugins; that variant is not modelled.)
+
 Notation for costs: H = hint functions registered for events matching the one at hand.
 """
 
@@ -109,7 +113,9 @@ def strategy_for_concurrent_events(
     pinfo: QueuedPodInfo,
     events: Iterable[ClusterEventRecord],
 ) -> QueueingStrategy:
-    """Combine the events received while ``pinfo`` was in flight (spec 2.4 steps 4b-4d).
+    """Combine the events received while ``pinfo`` was in flight: upstream
+    ``determineSchedulingHintForInFlightPod`` once the pod is known to be in flight
+    (``PriorityQueue`` handles a pod that is not).
 
     O(k * H) for k events; stops early once nothing stronger is possible.  A failure
     without rejector plugins (e.g. an API error) always retries after backoff.

@@ -1,12 +1,14 @@
-"""Invariant checks (spec section 6) returning human-readable violations.
+"""Invariant checks of the in-flight tracking, returning human-readable violations.
 
-(i)   pod elements of the list = keys of inFlightPods, each key mapping to its own node;
+(i)   pod elements of the list = keys of inFlightPods (the check of upstream's test
+      helper ``expectInFlightPods``, added by #120413 to scheduling_queue_test.go), each
+      key mapping to its own node;
 (ii)  "list": the head is a pod or the list is empty;
 (iii) kept events: every kept event is still needed by an in-flight pod popped before it
       ("list": implied by (ii) and arrival order; "marker": each event's count equals the
       number of in-flight pods whose walk reaches it, which flags detached markers and
       leaked events).  The other half, "no needed event was dropped", needs history and
-      is checked by the hypothesis reference-model test;
+      is checked by the hypothesis reference-model test (tests/test_scheduling_stateful.py);
 (iv)  each pod is in at most one of activeQ, backoffQ, unschedulablePods, in flight
       (exactly one for pods not yet scheduled: see ``pod_places``).
 

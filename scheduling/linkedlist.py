@@ -8,6 +8,13 @@ hide the bug.
 
 Like Go, the list is a ring around a sentinel root element, so push and remove need no
 special cases for the ends.
+
+>>> events = LinkedList()
+>>> first, second = events.push_back("E1"), events.push_back("E2")
+>>> events.remove(first)
+'E1'
+>>> first.next(), first.is_detached(), events.front() is second
+(None, True, True)
 """
 
 from __future__ import annotations

@@ -83,5 +83,5 @@ class ListTracker:
         return len(self.in_flight_events)
 
     def list_values(self) -> list[Pod | ClusterEventRecord]:
-        """The mixed list front to back, for tests and reports. O(I + E)."""
+        """The mixed list front to back, for the tests. O(I + E)."""
         return list(self.in_flight_events)

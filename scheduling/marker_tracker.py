@@ -6,6 +6,25 @@ flight when it arrived and is removed, wherever it is in the list, once they are
 done.  Such an event can be another in-flight pod's marker: the marker is then detached,
 ``next()`` on it returns None, and that pod sees no concurrent events at all.
 
+The smallest sequence that shows it, with plugin P's hint answering Queue for E2 (the
+interleaving of the post-fix ``Test_InFlightPods`` case "pod is enqueued to activeQ
+because the failed plugin has a hint fn and it returns Queue for a concurrent event that
+was received while some other pod was in flight", in scheduling_queue_test.go):
+
+1. Pop A (no event yet: A's marker is None).
+2. Event E1 arrives, count 1.
+3. Pop B: B's marker is E1.
+4. Event E2 arrives, count 2.
+5. A finishes (success or failure, both end in Done): E1 reaches 0 and is removed, so
+   B's marker is detached; E2 drops to 1.
+6. B fails, rejected by P: the walk from its detached marker finds no event, so B is
+   parked in unschedulablePods (the fix sends it to backoffQ, or to activeQ if P is a
+   Pending plugin).
+7. B's Done walks nothing either, so E2 is never released (the choice made in
+   ``MarkerTracker.done``).
+8. Unless a later event makes P answer Queue, only the 5-minute unschedulablePods flush
+   (30 s ticker) requeues B: 300-330 s after its failure instead of a 1 s backoff.
+
 Notation: I = pods in flight, E = events kept, k_P = events after P's marker.
 """
 
@@ -23,13 +42,13 @@ from scheduling.pod import Pod
 class ReceivedEvent(ClusterEventRecord):
     """An event record in ``received_events`` with its reference count.
 
-    [unconfirmed] The spec only confirms the rule "removed once all pods in flight at its
-    arrival are done".  We implement it as a per-event count set to the in-flight pod
-    count at arrival and decremented by each such pod's Done (field name as guessed by
-    the spec, ``inFlightPodsNum``).  Reason: with one marker per pod and no per-pod
-    event list, a counter is the only O(1)-per-event state that can express that rule,
-    and an earlier #118438 iteration used counters (alculquicondor's review asked to
-    decrement only events that happened after the pod became in flight).
+    [unconfirmed] The description of #120413 only states the rule: an event is removed
+    once all pods in flight at its arrival are done.  We implement it as a per-event count
+    set to the in-flight pod count at arrival and decremented by each such pod's Done
+    (the field name ``inFlightPodsNum`` is a guess).  Reason: with one marker per pod and
+    no per-pod event list, a counter is the only O(1)-per-event state that can express
+    that rule, and an earlier #118438 iteration used counters (alculquicondor's review
+    asked to decrement only events that happened after the pod became in flight).
     """
 
     in_flight_pods_num: int = 0
@@ -82,14 +101,14 @@ class MarkerTracker:
     def done(self, uid: str) -> None:
         """Decrement every event after the marker and drop those reaching 0. O(k_P).
 
-        [unconfirmed] What pre-fix Done did with a detached marker (spec section 3,
-        step 7).  Choice: it walks from ``marker.next()`` exactly like the failure path,
-        so a detached marker walks nothing and the later events it should have released
-        keep a count above zero forever: a leak, reported by the invariant checks.
-        Reason: Go's ``container/list`` does not export whether an element is still in a
-        list (``Element.list`` is private), so the pre-fix code had no way to notice the
-        detachment and fall back to the front; the confirmed failure path also starts at
-        ``previousEvent.Next()``.
+        [unconfirmed] What pre-fix Done did with a detached marker (step 7 of the
+        sequence in the module docstring).  Choice: it walks from ``marker.next()``
+        exactly like the failure path, so a detached marker walks nothing and the later
+        events it should have released keep a count above zero forever: a leak, reported
+        by the invariant checks.  Reason: Go's ``container/list`` does not export whether
+        an element is still in a list (``Element.list`` is private), so the pre-fix code
+        had no way to notice the detachment and fall back to the front; and the failure
+        path, as the #118438 review shows it, also starts at ``previousEvent.Next()``.
         """
         if uid not in self.in_flight_pods:
             return
@@ -126,5 +145,5 @@ class MarkerTracker:
         return len(self.received_events)
 
     def list_values(self) -> list[Pod | ClusterEventRecord]:
-        """The event records front to back, for tests and reports. O(E)."""
+        """The event records front to back, for the tests. O(E)."""
         return list(self.received_events)

@@ -282,7 +282,9 @@ class PriorityQueue:
 
     def flush_unschedulable_pods_leftover(self) -> int:
         """Retry pods parked longer than the limit (the 30 s ticker) with the
-        UnschedulableTimeout wildcard event; recorded only if a pod moves. O(U)."""
+        UnschedulableTimeout wildcard event.  As upstream, the event is recorded for
+        in-flight pods only when some pod is due (a due pod held by a scheduling gate
+        stays, but the event is still recorded). O(U)."""
         now = self.clock.now()
         limit = self.pod_max_in_unschedulable_pods_duration
         stale = [p for p in self.unschedulable_pods.values() if now - p.timestamp > limit]

@@ -59,8 +59,8 @@ class SimulationConfig:
     stuck in Permit: a workload where the pre-fix bug shows, chosen after denser streams
     showed it less (a later event often requeues a wrongly parked pod early). They show
     that the bug happens and what it costs, not how often it happens in a real cluster;
-    seeds 1-5 park 2-24 pods under "marker", and at event_rate=1.0 6-9 pods for 150-260 s
-    in total. "list" parks none in either.
+    seeds 1-5 park 2-24 pods under "marker", and at event_rate=1.0 6-9 pods for about
+    150-260 s in total. "list" parks none in either.
     """
 
     pods: int = 1000  # created uniformly over the first half of the run

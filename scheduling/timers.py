@@ -2,7 +2,8 @@
 
 Upstream runs ``flushBackoffQCompleted`` every second and
 ``flushUnschedulablePodsLeftover`` every 30 seconds.  Here they fire at multiples of
-their period from the start time, in time order, whenever the clock is advanced.
+their period from the start time, in time order, as ``QueueTimers.advance_to`` moves
+the clock.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ class QueueTimers:
         self.clock = clock
         self.backoff_period = backoff_period
         self.unschedulable_period = unschedulable_period
-        start = clock.now()
-        self._start = start
+        self._start = clock.now()
         self._backoff_ticks = 1
         self._unschedulable_ticks = 1
 
@@ -63,7 +63,3 @@ class QueueTimers:
                 self._unschedulable_ticks += 1
                 self.queue.flush_unschedulable_pods_leftover()
         self.clock.set(when)
-
-    def advance(self, seconds: float) -> None:
-        """``advance_to(now + seconds)``."""
-        self.advance_to(self.clock.now() + seconds)

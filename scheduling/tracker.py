@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from scheduling.events import ClusterEvent, ClusterEventRecord
+from scheduling.list_tracker import ListTracker
+from scheduling.marker_tracker import MarkerTracker
 from scheduling.pod import Pod
 
 
@@ -61,11 +63,6 @@ TRACKER_NAMES: tuple[str, ...] = ("marker", "list")
 
 def new_tracker(name: str) -> InFlightTracker:
     """Build the tracker called ``name`` (one of TRACKER_NAMES)."""
-    # Imported here so the implementations can be read without this module and the
-    # protocol module stays free of import cycles.
-    from scheduling.list_tracker import ListTracker
-    from scheduling.marker_tracker import MarkerTracker
-
     if name == "marker":
         return MarkerTracker()
     if name == "list":

@@ -25,7 +25,16 @@ _GO_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"
 
 
 def encode_continue(start_key: str, key_prefix: str, resource_version: int) -> str:
-    """The token for continuing at ``start_key``, which must lie under ``key_prefix``."""
+    """The token for continuing at ``start_key``, which must lie under ``key_prefix``.
+
+    >>> token = encode_continue("/pods/ns1/pod-b", "/pods/", 42)
+    >>> token
+    'eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NDIsInN0YXJ0IjoibnMxL3BvZC1iIn0'
+    >>> base64.urlsafe_b64decode(token + "==")
+    b'{"v":"meta.k8s.io/v1","rv":42,"start":"ns1/pod-b"}'
+    >>> decode_continue(token, "/pods/")
+    ('/pods/ns1/pod-b', 42)
+    """
     if not start_key.startswith(key_prefix):
         raise ValueError(f"continue key {start_key!r} is not under the request key {key_prefix!r}")
     payload = json.dumps(
@@ -39,6 +48,11 @@ def go_path_clean(path: str) -> str:
     """Go's ``path.Clean`` for a rooted path: collapse ``//``, drop ``.``, resolve ``..``.
 
     Differs from ``posixpath.normpath`` in that a leading ``//`` also collapses.
+
+    >>> go_path_clean("/a//b/./c/..")
+    '/a/b'
+    >>> go_path_clean("//x"), go_path_clean("/../x"), go_path_clean("a/../..")
+    ('/x', '/x', '..')
     """
     rooted = path.startswith("/")
     parts: list[str] = []
@@ -64,6 +78,11 @@ def decode_continue(token: str, key_prefix: str) -> tuple[str, int]:
     Raises BadRequestError (400) for anything that is not a token this server issued:
     bad base64 or JSON, another version, revision 0, an empty or path-escaping start.
     A negative revision is allowed: it means "continue at the latest revision".
+
+    >>> decode_continue(encode_continue("/pods/../secrets/x", "/pods/", 42), "/pods/")
+    Traceback (most recent call last):
+    ...
+    storage.errors.BadRequestError: 400 BadRequest: invalid continue token: continue key is not valid: '../secrets/x' escapes its prefix
     """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))

@@ -81,7 +81,13 @@ _mod_revision = attrgetter("mod_revision")
 def prefix_end(prefix: str) -> str | None:
     """The first string after every string that starts with ``prefix`` (etcd's GetPrefixRangeEnd).
 
-    None means "to the end of the key space" (empty prefix)."""
+    None means "to the end of the key space" (empty prefix).
+
+    >>> prefix_end("/pods/")
+    '/pods0'
+    >>> prefix_end("") is None
+    True
+    """
     if not prefix:
         return None
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -114,10 +120,6 @@ class RevisionedStorage:
     @property
     def current_revision(self) -> int:
         return self._revision
-
-    @property
-    def compacted_revision(self) -> int:
-        return self._compacted_revision
 
     def create(self, key: str, value: object) -> int:
         """Write ``key`` if it does not exist (etcd txn on create_revision == 0); return the revision."""

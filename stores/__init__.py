@@ -35,7 +35,15 @@ STORE_NAMES: tuple[str, ...] = tuple(STORE_CONFIGS)
 
 
 def store_config(name: str) -> StoreConfig:
-    """The configuration called ``name``; ValueError listing the valid names otherwise."""
+    """The configuration called ``name``; ValueError listing the valid names otherwise.
+
+    >>> store_config("btree+index")
+    StoreConfig(name='btree+index', ordered=True, namespace_index_requested=True)
+    >>> store_config("skiplist")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown store 'skiplist'; valid stores: btree+index, btree, map+index, map
+    """
     try:
         return STORE_CONFIGS[name]
     except KeyError:

@@ -28,11 +28,6 @@ if OOBTree is OOBTreePy:
     )
 
 
-def btrees_implementation() -> str:
-    """For run metadata: which BTrees implementation is active (always "C" once imported)."""
-    return "C"
-
-
 class BTreeStore:
     """Ordered store. Costs: add/update/delete O(log n + indexes); get O(log n);
     list O(n) sorted; list_prefix O(log n + k) sorted; by_index O(k) unsorted."""

@@ -30,7 +30,13 @@ _element_key = attrgetter("key")
 
 
 def has_path_prefix(key: str, prefix: str) -> bool:
-    """``hasPathPrefix``: ``key`` is ``prefix`` or lies under it at a ``/`` boundary."""
+    """``hasPathPrefix``: ``key`` is ``prefix`` or lies under it at a ``/`` boundary.
+
+    >>> has_path_prefix("/pods/ns1/a", "/pods/ns1"), has_path_prefix("/pods/ns1", "/pods/ns1")
+    (True, True)
+    >>> has_path_prefix("/pods/ns10/a", "/pods/ns1")
+    False
+    """
     if prefix.endswith("/"):
         return key.startswith(prefix)
     return key == prefix or key.startswith(prefix + "/")

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pyperf
 
-from bench.rundir import CellSpec, OpsCount, RunManifest, add_ops, ops_path, suite_path, write_manifest
-from bench.storelist import StoreListCase
+from bench.rundir.facts import StoreListFacts
+from bench.rundir.layout import ops_path, suite_path
+from bench.rundir.manifest import RunManifest, write_manifest
+from bench.rundir.ops import OpsCount, add_ops
+from bench.storelist.cases import StoreListCase
 
 Samples = Mapping[str, Mapping[str, Sequence[float]]]  # store -> cell -> one value per run
 
@@ -35,15 +38,17 @@ def write_suite(path: Path, cells: Mapping[str, Sequence[float]], store: str, se
     pyperf.BenchmarkSuite(benchmarks).dump(str(path))
 
 
-def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str = "seed", seed: int = 1,
-             processes: int = 10, status: str = "complete") -> RunManifest:
-    cells = [CellSpec(c.name, c.shape.namespaces, c.shape.pods_per_namespace, c.shape.nodes, c.rv_match,
-                      c.scope, c.paginate) for c in cases]
-    return RunManifest(preset=preset, stores=list(stores), seed=seed, cells=cells,
+def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str = "published", seed: int = 1,
+             processes: int = 10, status: str = "complete",
+             counterparts: Mapping[str, str] | None = None) -> RunManifest:
+    """A StoreList manifest; ``counterparts`` as a run of a scaled-down preset records them."""
+    facts = StoreListFacts(list(dict.fromkeys(c.shape.benchmark_name for c in cases)), dict(counterparts or {}))
+    return RunManifest(suite="storelist", preset=preset, configurations=list(stores),
+                       benchmarks=[c.name for c in cases], seed=seed, mode="default", facts=facts.to_dict(),
                        settings={"processes": processes, "values": 3, "warmups": 1, "min_time": 0.1, "loops": 0},
                        command=f"storelist run --preset {preset} --seed {seed} -o RUN",
                        environment={"cpu_model": "Test CPU", "python_version": "3.11.7",
-                                    "python_implementation": "CPython", "btrees_implementation": "C",
+                                    "python_implementation": "CPython",
                                     "git_revision": "abc123", "version_pyperf": "2.10.0"},
                        started="2025-01-31T00:00:00+00:00", finished="2025-01-31T00:10:00+00:00",
                        status=status, rounds_completed=processes if status == "complete" else 1)

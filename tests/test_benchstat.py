@@ -1,4 +1,4 @@
-"""Tests for reports.benchstat: benchstat's table layout, numbers and footnotes."""
+"""Tests for the benchstat package's tables: layout, numbers and footnotes."""
 
 from __future__ import annotations
 
@@ -6,23 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reports.benchstat import (
-    BenchTable,
-    Cell,
-    Column,
-    analyze,
-    benchstat_files,
-    common_scale,
-    format_delta,
-    format_range,
-    format_table,
-    format_tables,
-    format_test,
-    is_binary_unit,
-    superscript,
-    tables_from_files,
-)
-from reports.gobench import parse_file
+from benchstat.analysis import BenchTable, Cell, Column, analyze
+from benchstat.cells import format_delta, format_range, format_test, superscript
+from benchstat.files import benchstat_files, tables_from_files
+from benchstat.gotext import parse_file
+from benchstat.render import format_table, format_tables
+from benchstat.units import common_scale, is_binary_unit
 
 EXAMPLE = Path(__file__).parent / "data" / "benchstat_example"
 

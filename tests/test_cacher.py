@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from bench.fixture import new_storage
 from storage.errors import BadRequestError, StorageError, TooLargeResourceVersionError
 from storage.etcd3 import Etcd3Storage
+from storage.mvcc import RevisionedStorage
 from storage.selection import ListOptions, MatchValue, SelectionPredicate, Selector
 from stores import STORE_NAMES, open_store
 from stores.cacher import Cacher, should_delegate_list
@@ -21,7 +21,7 @@ NAMESPACE_INDEX = MatchValue("f:metadata.namespace", "ns1")
 
 
 def populated(store_name: str, block_timeout: float = 0.2) -> tuple[Etcd3Storage, Cacher]:
-    storage = new_storage()
+    storage = Etcd3Storage(RevisionedStorage(), pod_attrs)
     for namespace in ("ns1", "ns2"):
         for name in ("c", "a", "b"):
             storage.create(pod_key(namespace, name), Pod(namespace, name, "node-" + name))

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.cli import main
-from bench.presets import get_preset
-from bench.rundir import manifest_path, read_manifest
-from reports.benchstat import benchstat_files
+from storelist.main import main
+from bench.storelist.presets import get_preset
+from bench.rundir.layout import manifest_path
+from bench.rundir.manifest import read_manifest
+from benchstat.files import benchstat_files
 from stores import STORE_NAMES
 from synthetic_runs import manifest, spread, write_run
 
 BENCHSTAT_EXAMPLE = Path(__file__).parent / "data" / "benchstat_example"
-SEED_CASES = get_preset("seed").cases()
+SEED_CASES = get_preset("published").cases()
 CELLS = [case.name for case in SEED_CASES[:2]]
 
 
@@ -199,10 +200,10 @@ def test_run_refuses_an_existing_non_empty_directory(tmp_path: Path, capsys: pyt
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--preset", "nonesuch"], "unknown preset 'nonesuch'; valid presets: seed, smoke, full, sweep"),
+    (["--preset", "nonesuch"], "unknown preset 'nonesuch'; valid presets: published, smoke, full, sweep"),
     (["--stores", "btree,hash"], "unknown store 'hash'"),
     (["--namespaces", "3"], "custom sizes need all of"),
-    (["--preset", "seed", "--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "either --preset or"),
+    (["--preset", "published", "--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "either --preset or"),
     (["--fast", "--rigorous"], "not allowed with argument"),
     (["--processes", "0"], "must be at least 1"),
     (["--namespaces", "3", "--pods-per-namespace", "2", "--nodes", "1"], "needs at least 100 pods"),

@@ -15,9 +15,10 @@ import hypothesis.strategies as st
 from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from bench.fixture import new_storage
 from reference_model import Page, ReferenceCluster, Request, describe, key_of
 from storage.errors import ResourceExpiredError
+from storage.etcd3 import Etcd3Storage
+from storage.mvcc import RevisionedStorage
 from storage.selection import ListOptions, SelectionPredicate, Selector
 from stores import STORE_CONFIGS, STORE_NAMES, open_store
 from stores.cacher import Cacher
@@ -68,7 +69,7 @@ def list_all_pages(cacher: Cacher, request: Request) -> tuple[list[Page], list[s
 class StoreListMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.storage = new_storage()
+        self.storage = Etcd3Storage(RevisionedStorage(), pod_attrs)
         self.cachers = {name: Cacher(self.storage, open_store(name), pod_attrs, block_timeout=0.2)
                         for name in STORE_NAMES}
         self.model = ReferenceCluster()

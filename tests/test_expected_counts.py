@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench.expected import Counts, ExpectedCounts
-from bench.fixture import build_fixture
-from bench.storelist import StoreListCase, all_cases, build_request, paginate_list
+from bench.storelist.expected import Counts, ExpectedCounts
+from bench.storelist.fixture import build_fixture
+from bench.storelist.cases import StoreListCase, all_cases, build_request, paginate_list
 from stores import STORE_NAMES, store_config
 from workloads import PopulationShape
 

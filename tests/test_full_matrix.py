@@ -8,18 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from bench import runner
-from bench.cli import main
-from bench.createlist import CreateListCase
-from bench.createlist_worker import CreateListTimer
-from bench.expected import Counts
-from bench.presets import Preset, get_preset
-from bench.results import load_run
-from bench.rundir import manifest_path, memory_path, read_manifest
-from bench.runner import RunError, RunPlan, SampleSettings, create_list_command, execute
-from bench.storelist import StoreListCase
-from bench.worker import CountMismatchError, CellTimer
-from reports.report import write_report
+from bench import executor
+from storelist.main import main
+from bench.storelist.createlist import CreateListCase
+from bench.storelist.createlist_worker import CreateListTimer
+from bench.storelist.expected import Counts
+from bench.storelist.presets import Preset, get_preset
+from bench.rundir.results import load_run
+from bench.rundir.layout import manifest_path, store_memory_path
+from bench.rundir.manifest import read_manifest
+from bench.executor import RunError, execute, worker_command
+from bench.sampling import SampleSettings
+from bench.storelist.suite import StoreListPlan
+from bench.storelist.cases import StoreListCase
+from bench.storelist.worker import CellTimer
+from bench.worker import WrongAnswerError
+from reports.storelist_report import write_report
 from workloads import PUBLISHED_SHAPES, PopulationShape
 
 TINY = PopulationShape(namespaces=4, pods_per_namespace=30, nodes=3)
@@ -51,7 +55,7 @@ class WrongCounts:
 def test_a_wrong_expectation_fails_the_timer_naming_cell_store_iteration_and_counts() -> None:
     case = StoreListCase(TINY, "NotOlderThan", "Namespace", 0)
     timer = CellTimer(case, "btree", seed=2, expectation=WrongCounts)
-    with pytest.raises(CountMismatchError) as raised:
+    with pytest.raises(WrongAnswerError) as raised:
         timer(3)
     message = str(raised.value)
     assert case.name in message and "on btree" in message and "iteration 0" in message
@@ -73,7 +77,7 @@ def test_a_wrong_count_in_a_real_worker_fails_the_run(tmp_path: Path, monkeypatc
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(textwrap.dedent("""
-        import bench.expected as expected
+        import bench.storelist.expected as expected
         expected.ExpectedCounts.for_iteration = lambda self, iteration: expected.Counts(2, 7)
     """))
     monkeypatch.setenv("PYTHONPATH", str(hook))
@@ -101,28 +105,29 @@ def small_full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cases = lambda shape: [StoreListCase(shape, "Exact", "Cluster", 10), StoreListCase(shape, "", "Node", 0)]
     preset = Preset("full", "test", (TINY,), cases, create_list=("NotOlderThan", "Exact"),
                     create_list_operations=30)
-    plan = RunPlan(tmp_path_factory.mktemp("full") / "run", preset, ("btree+index", "map"), 4,
+    plan = StoreListPlan(tmp_path_factory.mktemp("full") / "run", preset, ("btree+index", "map"), 4,
                    SampleSettings(processes=1, values=1, warmups=0, min_time=0.001, loops=3))
     execute(plan)
     return plan.run_dir
 
 
 def test_create_list_cells_run_with_one_fixed_loop(small_full_run: Path) -> None:
-    plan_cells = [cell["name"] for cell in json.loads(manifest_path(small_full_run).read_text())["cells"]]
+    plan_cells = json.loads(manifest_path(small_full_run).read_text())["benchmarks"]
     assert plan_cells[-2:] == ["StoreCreateList/RV=NotOlderThan", "StoreCreateList/RV=Exact"]
     run = load_run(small_full_run)
     for store in ("btree+index", "map"):
         for cell in plan_cells:
-            assert run.stores[store].samples[cell], (store, cell)
-        count = run.stores[store].ops["StoreCreateList/RV=Exact"]
+            assert run.configurations[store].samples[cell], (store, cell)
+        count = run.configurations[store].ops["StoreCreateList/RV=Exact"]
         assert count.objects_per_op == 1 and count.pages_per_op == 1 and count.requests == 30
-    command = create_list_command(RunPlan(small_full_run, get_preset("full"), ("btree",), 1,
-                                          SampleSettings(1, 1, 0, 0.01)), CreateListCase("Exact"), "btree")
+    plan = StoreListPlan(small_full_run, get_preset("full"), ("btree",), 1, SampleSettings(1, 1, 0, 0.01))
+    cell = CreateListCase("Exact").name
+    command = worker_command(plan, cell, "btree", plan.initial_loops(cell, "btree"))
     assert "--loops=1" in command and "--operations=1000" in command
 
 
 def test_memory_is_measured_once_per_population_and_configuration(small_full_run: Path) -> None:
-    figures = json.loads(memory_path(small_full_run).read_text())["stores"]
+    figures = json.loads(store_memory_path(small_full_run).read_text())["stores"]
     assert [(f["store"], f["pods"]) for f in figures] == [("btree+index", 120), ("map", 120)]
     assert all(f["store_bytes"] > 0 and f["baseline_bytes"] > f["store_bytes"] for f in figures)
 
@@ -136,8 +141,8 @@ def test_report_of_the_full_run_shows_counts_memory_and_names_what_is_missing(sm
     assert "## Store memory" in text and "| Namespaces=4/Pods=120/Nodes=3 | map |" in text
     # Plan one cell and one configuration more than were run: the report names both.
     manifest = json.loads(manifest_path(run_dir).read_text())
-    manifest["cells"].append({**manifest["cells"][0], "name": manifest["cells"][0]["name"] + "0"})
-    manifest["stores"].append("btree")
+    manifest["benchmarks"].append(manifest["benchmarks"][0] + "0")
+    manifest["configurations"].append("btree")
     manifest_path(run_dir).write_text(json.dumps(manifest))
     outcome = write_report(load_run(run_dir), force=True)
     caveats = "\n".join(outcome.caveats)
@@ -147,9 +152,9 @@ def test_report_of_the_full_run_shows_counts_memory_and_names_what_is_missing(sm
 
 
 def test_a_failing_create_list_worker_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "launch", lambda command: 4 if "bench.createlist_worker" in command else 0)
-    monkeypatch.setattr(runner, "calibrated_loops", lambda path, name: 1)
+    monkeypatch.setattr(executor, "launch", lambda command: 4 if "bench.storelist.createlist_worker" in command else 0)
+    monkeypatch.setattr(executor, "calibrated_loops", lambda path, name: 1)
     preset = Preset("full", "test", (TINY,), lambda shape: [], create_list=("Exact",), create_list_operations=5)
-    plan = RunPlan(tmp_path / "run", preset, ("btree",), 1, SampleSettings(1, 1, 0, 0.01))
+    plan = StoreListPlan(tmp_path / "run", preset, ("btree",), 1, SampleSettings(1, 1, 0, 0.01))
     with pytest.raises(RunError, match="StoreCreateList/RV=Exact on btree failed"):
         execute(plan)

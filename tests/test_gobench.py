@@ -1,4 +1,4 @@
-"""Tests for reports.gobench, the Go benchmark text format reader."""
+"""Tests for benchstat.gotext, the Go benchmark text format reader."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.gobench import (
+from benchstat.gotext import (
     is_benchmark_line,
     parse_config_line,
     parse_file,

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.cli import main
-from bench.inflight import INFLIGHT_PRESETS, InFlightCell, parse_name
-from bench.rundir import read_manifest
+from storelist.main import main
+from bench.inflight.cells import InFlightCell
+from bench.inflight.presets import INFLIGHT_PRESETS
+from bench.rundir.manifest import read_manifest
+from reports.inflight_report import cell_name
 
 SMOKE = INFLIGHT_PRESETS["inflight-smoke"]
 
@@ -39,12 +41,12 @@ def test_names_are_go_style_and_parse_back() -> None:
     cell = InFlightCell("Done", 1000, 1)
     assert cell.name == "InFlight/Op=Done/InFlight=1000/EventsPerPop=1"
     assert InFlightCell("Event", 10).name == "InFlight/Op=Event/InFlight=10"
-    for preset in INFLIGHT_PRESETS.values():
-        assert all(parse_name(c.name) == c for c in preset.cells)
+    for preset in INFLIGHT_PRESETS.values():  # the report reads back what the name says
+        assert all(cell_name(c.name) == (c.op, c.in_flight, c.events_per_pop) for c in preset.cells)
     with pytest.raises(ValueError):
         InFlightCell("Event", 10, 1)
     with pytest.raises(ValueError):
-        parse_name("StoreList/Namespaces=1")
+        cell_name("StoreList/Namespaces=1")
 
 
 def test_the_full_preset_covers_every_operation_count_and_rate() -> None:
@@ -59,9 +61,9 @@ def test_the_full_preset_covers_every_operation_count_and_rate() -> None:
 def test_run_writes_one_pyperf_file_per_tracker_and_the_side_files(smoke_run: Path) -> None:
     assert sorted(p.name for p in smoke_run.glob("*.json")) == ["list.json", "marker.json"]
     manifest = read_manifest(smoke_run)
-    assert manifest is not None and manifest.kind == "inflight" and manifest.status == "complete"
-    assert manifest.stores == ["marker", "list"]
-    assert manifest.cell_names() == [c.name for c in SMOKE.cells]
+    assert manifest is not None and manifest.suite == "inflight" and manifest.status == "complete"
+    assert manifest.configurations == ["marker", "list"]
+    assert manifest.benchmarks == [c.name for c in SMOKE.cells]
     assert (smoke_run / "meta" / "inflight-memory.json").exists()
     assert (smoke_run / "meta" / "inflight-simulation.json").exists()
 

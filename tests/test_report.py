@@ -6,24 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from bench.presets import get_preset
-from bench.results import ResultsError, load_run, samples_of
-from bench.rundir import OpsCount
+from bench.storelist.presets import get_preset
+from bench.rundir.files import RunDirError
+from bench.rundir.results import load_run, samples_of
+from bench.rundir.ops import OpsCount
 from reports.agreement import compare_rows
-from reports.benchstat import analyze
+from benchstat.analysis import analyze
 from reports.published import PUBLISHED_GEOMEANS, load_published, published_markdown
-from reports.report import REPORT_NAME, ReportError, write_report
-from reports.stats import geomean
+from reports.storelist_report import write_report
+from reports.writing import REPORT_NAME, ReportError
+from benchstat.stats import geomean
 from reports.tables import run_table
 from stores import STORE_NAMES
 from synthetic_runs import manifest, spread, write_run
 
 PUBLISHED = load_published()
-SEED = get_preset("seed")
+PUBLISHED_PRESET = get_preset("published")
 SMOKE = get_preset("smoke")
 
 
-def published_like_run(run_dir: Path, preset_name: str = "seed", factor: float = 3.0, n: int = 10,
+def published_like_run(run_dir: Path, preset_name: str = "published", factor: float = 3.0, n: int = 10,
                        stores: tuple[str, ...] = STORE_NAMES) -> Path:
     """A run of all four configurations, of which ``stores`` were written, whose medians are
     the published centres x ``factor`` (the same shape), with tight spreads."""
@@ -34,7 +36,7 @@ def published_like_run(run_dir: Path, preset_name: str = "seed", factor: float =
     ops = {store: {names[row]: OpsCount(10, 10, 10 * case.shape.pods_per_namespace)
                    for row, case in zip(PUBLISHED.rows, preset.cases())} for store in stores}
     return write_run(run_dir, samples, manifest(preset.cases(), STORE_NAMES, preset=preset_name, seed=77,
-                                                processes=n), ops)
+                                                processes=n, counterparts=preset.published_counterparts()), ops)
 
 
 # ---------------------------------------------------------------------------
@@ -44,7 +46,7 @@ def published_like_run(run_dir: Path, preset_name: str = "seed", factor: float =
 
 def test_published_csv_loads_into_rows_named_like_our_cells() -> None:
     assert PUBLISHED.stores == STORE_NAMES
-    assert list(PUBLISHED.rows) == [case.name for case in SEED.cases()]
+    assert list(PUBLISHED.rows) == [case.name for case in PUBLISHED_PRESET.cases()]
     first = PUBLISHED.cells[PUBLISHED.rows[0]]
     assert first["btree+index"].center == pytest.approx(20.77e-6)
     assert first["btree+index"].significant is None
@@ -97,9 +99,9 @@ def test_a_sample_is_the_mean_of_one_run_and_calibration_runs_are_skipped(tmp_pa
 def test_loading_reports_missing_configurations_and_cells(tmp_path: Path) -> None:
     run_dir = published_like_run(tmp_path / "run", stores=("btree+index", "btree", "map+index"))
     run = load_run(run_dir)
-    assert run.missing_stores() == ["map"]
+    assert run.missing_configurations() == ["map"]
     assert run.missing_cells() == {}
-    with pytest.raises(ResultsError, match="no such run directory"):
+    with pytest.raises(RunDirError, match="no such run directory"):
         load_run(tmp_path / "nope")
 
 
@@ -128,7 +130,7 @@ def test_rows_without_a_base_column_compare_only_the_fastest(tmp_path: Path) -> 
 # ---------------------------------------------------------------------------
 
 
-def test_report_of_a_complete_seed_run(tmp_path: Path) -> None:
+def test_report_of_a_complete_published_run(tmp_path: Path) -> None:
     run = load_run(published_like_run(tmp_path / "run"))
     outcome = write_report(run)
     assert outcome.caveats == ()
@@ -151,8 +153,8 @@ def test_report_of_a_complete_seed_run(tmp_path: Path) -> None:
     # Counts, environment, sample design, reproduction.
     assert "| StoreList/Namespaces=50/Pods=150000/Nodes=5000/RV=/Scope=Namespace/Paginate=0 | btree | 3000 | 1 |" \
         in report
-    for fragment in ("| CPU | Test CPU |", "| BTrees implementation | C |", "| git revision | abc123 |",
-                     "| population seed | 77 |", "| pyperf | 2.10.0 |", "n=10", "storelist run --preset seed --seed 77"):
+    for fragment in ("| CPU | Test CPU |", "| git revision | abc123 |",
+                     "| population seed | 77 |", "| pyperf | 2.10.0 |", "n=10", "storelist run --preset published --seed 77"):
         assert fragment in report
     # Plots exist, are PNG files, and are referenced.
     assert [path.name for path in outcome.plots] == ["medians.png", "ratios.png"]
@@ -165,16 +167,16 @@ def test_report_of_a_smoke_run_sets_each_cell_beside_the_one_it_stands_for(tmp_p
     run = load_run(published_like_run(tmp_path / "run", preset_name="smoke"))
     report = write_report(run).path.read_text()
     assert "| stands for (published) |" in report
-    smoke_first, seed_first = SMOKE.cases()[0].name, SEED.cases()[0].name
-    assert f"| {smoke_first.removeprefix('StoreList/')} | {seed_first.removeprefix('StoreList/')} |" in report
+    smoke_first, published_first = SMOKE.cases()[0].name, PUBLISHED_PRESET.cases()[0].name
+    assert f"| {smoke_first.removeprefix('StoreList/')} | {published_first.removeprefix('StoreList/')} |" in report
     assert "The fastest configuration agrees in 6 of 6 rows" in report
 
 
 def test_report_of_an_incomplete_run_says_what_is_missing(tmp_path: Path) -> None:
     run_dir = published_like_run(tmp_path / "run", stores=("btree+index", "btree", "map+index"), n=6)
-    cell = SEED.cases()[3].name
+    cell = PUBLISHED_PRESET.cases()[3].name
     (run_dir / "btree.json").unlink()
-    write_run(run_dir, {"btree": {name: spread(1e-4, 6) for name in [c.name for c in SEED.cases()] if name != cell}})
+    write_run(run_dir, {"btree": {name: spread(1e-4, 6) for name in [c.name for c in PUBLISHED_PRESET.cases()] if name != cell}})
     outcome = write_report(load_run(run_dir))
     report = outcome.path.read_text()
     status = report.split("## Status\n\n", 1)[1].split("##", 1)[0]

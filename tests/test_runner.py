@@ -1,4 +1,4 @@
-"""The runner: presets, run plans, interleaved rounds, the worker's time function."""
+"""The StoreList suite on the executor: presets, run plans, interleaved rounds, the worker's time function."""
 
 from __future__ import annotations
 
@@ -10,15 +10,22 @@ from pathlib import Path
 import pyperf
 import pytest
 
-from bench.cli import _plan, build_parser
-from bench.presets import PRESETS, SMOKE_SHAPES, Preset, custom_preset, get_preset, published_cases, register_preset
-from bench.results import load_run
-from bench.rundir import OpsCount, add_ops, load_ops, read_manifest, suite_path
-from bench import runner
-from bench.runner import (SAMPLE_MODES, RunError, RunPlan, SampleSettings, execute, ordered_stores,
-                          prepare_run_dir, rotated, worker_command)
-from bench.storelist import StoreListCase
-from bench.worker import CellTimer, case_from_args, run_metadata
+from storelist.main import build_parser
+from storelist.run_command import _storelist_plan
+from bench.storelist.presets import PRESETS, SMOKE_SHAPES, Preset, custom_preset, get_preset, published_cases, register_preset
+from bench.rundir.results import load_run
+from bench.rundir.layout import suite_path
+from bench.rundir.manifest import read_manifest
+from bench.rundir.ops import OpsCount, add_ops, load_ops
+from bench import executor
+from bench.environment import describe_environment
+from bench.executor import RunError, execute, rotated, worker_command
+from bench.rundir.files import RunDirError
+from bench.rundir.layout import prepare_run_dir
+from bench.sampling import SAMPLE_MODES, SampleSettings
+from bench.storelist.suite import StoreListPlan, ordered_stores
+from bench.storelist.cases import StoreListCase
+from bench.storelist.worker import CellTimer, case_from_args, run_metadata
 from reports.published import load_published
 from stores import STORE_NAMES
 from workloads import PUBLISHED_SHAPES, PopulationShape
@@ -31,14 +38,14 @@ TINY = PopulationShape(namespaces=4, pods_per_namespace=25, nodes=3)
 # ---------------------------------------------------------------------------
 
 
-def test_seed_preset_is_exactly_the_published_table() -> None:
-    names = [case.name for case in get_preset("seed").cases()]
+def test_published_preset_is_exactly_the_published_table() -> None:
+    names = [case.name for case in get_preset("published").cases()]
     assert names == list(load_published().rows)
     assert len(names) == 6
 
 
 def test_smoke_preset_has_the_same_cell_kinds_on_small_populations() -> None:
-    smoke, seed = get_preset("smoke").cases(), get_preset("seed").cases()
+    smoke, seed = get_preset("smoke").cases(), get_preset("published").cases()
     assert [(c.rv_match, c.scope, c.paginate) for c in smoke] == [(c.rv_match, c.scope, c.paginate) for c in seed]
     assert len(SMOKE_SHAPES) == 3 and all(shape.pods <= 2000 for shape in SMOKE_SHAPES)
     counterparts = get_preset("smoke").published_counterparts()
@@ -46,11 +53,11 @@ def test_smoke_preset_has_the_same_cell_kinds_on_small_populations() -> None:
 
 
 def test_presets_are_registered_by_name_and_unknown_names_list_the_valid_ones() -> None:
-    assert {"seed", "smoke"} <= set(PRESETS)
-    with pytest.raises(ValueError, match="valid presets: seed, smoke"):
+    assert {"published", "smoke"} <= set(PRESETS)
+    with pytest.raises(ValueError, match="valid presets: published, smoke"):
         get_preset("nonesuch")
     with pytest.raises(ValueError, match="already registered"):
-        register_preset(Preset("seed", "again", PUBLISHED_SHAPES))
+        register_preset(Preset("published", "again", PUBLISHED_SHAPES))
     with pytest.raises(ValueError, match="one published shape per shape"):
         Preset("odd", "", SMOKE_SHAPES, stands_for=PUBLISHED_SHAPES[:1])
 
@@ -64,7 +71,7 @@ def test_custom_preset_runs_the_published_cases_on_one_population() -> None:
 def test_a_population_too_small_for_its_resource_versions_is_refused(tmp_path: Path) -> None:
     small = custom_preset(PopulationShape(namespaces=3, pods_per_namespace=30, nodes=1))
     with pytest.raises(ValueError, match="needs at least 100 pods"):
-        RunPlan(tmp_path, small, STORE_NAMES, 1, SAMPLE_MODES["fast"])
+        StoreListPlan(tmp_path, small, STORE_NAMES, 1, SAMPLE_MODES["fast"])
 
 
 # ---------------------------------------------------------------------------
@@ -94,24 +101,24 @@ def test_sample_modes_follow_benchstat_and_pyperf() -> None:
 
 @pytest.mark.parametrize("argv", [
     ["--preset", "smoke", "--fast"],
-    ["--preset", "seed", "--stores", "btree,map", "--rigorous", "--values", "5"],
+    ["--preset", "published", "--stores", "btree,map", "--rigorous", "--values", "5"],
     ["--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--processes", "2", "--loops", "7",
      "--warmups", "0", "--min-time", "0.01"],
 ])
 def test_recorded_command_repeats_the_same_plan(argv: list[str], tmp_path: Path) -> None:
     parser = build_parser()
-    plan = _plan(parser.parse_args(["run", *argv, "--seed", "42", "-o", str(tmp_path / "run")]))
+    plan = _storelist_plan(parser.parse_args(["run", *argv, "--seed", "42", "-o", str(tmp_path / "run")]))
     command = shlex.split(plan.command())
     assert command[:2] == ["storelist", "run"]
-    again = _plan(parser.parse_args(command[1:]))
+    again = _storelist_plan(parser.parse_args(command[1:]))
     assert again == plan
 
 
 def test_worker_command_appends_one_process_to_the_store_file(tmp_path: Path) -> None:
-    plan = RunPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1))
+    plan = StoreListPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1))
     case = plan.cases[0]
-    command = worker_command(plan, case, "btree", loops=64, python="py")
-    assert command[:3] == ["py", "-m", "bench.worker"]
+    command = worker_command(plan, case.name, "btree", loops=64, python="py")
+    assert command[:3] == ["py", "-m", "bench.storelist.worker"]
     assert "--processes=1" in command and "--loops=64" in command and "--rv=" in command
     assert f"--append={tmp_path / 'btree.json'}" in command
     assert "--seed=9" in command
@@ -123,10 +130,10 @@ def test_run_directory_must_be_new_or_empty(tmp_path: Path) -> None:
     prepare_run_dir(tmp_path / "new" / "run")  # empty: fine
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
-    with pytest.raises(RunError, match="not empty"):
+    with pytest.raises(RunDirError, match="not empty"):
         prepare_run_dir(tmp_path / "full")
     (tmp_path / "file").write_text("mine")
-    with pytest.raises(RunError, match="not a directory"):
+    with pytest.raises(RunDirError, match="not a directory"):
         prepare_run_dir(tmp_path / "file")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
 
@@ -137,7 +144,7 @@ def test_run_directory_must_be_new_or_empty(tmp_path: Path) -> None:
 
 
 class FakeWorkers:
-    """Stands in for ``python -m bench.worker``: records the order and appends a run."""
+    """Stands in for ``python -m bench.storelist.worker``: records the order and appends a run."""
 
     def __init__(self, fail_at: int | None = None) -> None:
         self.calls: list[tuple[str, str, int]] = []
@@ -160,8 +167,8 @@ class FakeWorkers:
 def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeWorkers()
-    monkeypatch.setattr(runner, "launch", fake)
-    plan = RunPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    monkeypatch.setattr(executor, "launch", fake)
+    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
     rounds: list[str] = []
     manifest = execute(plan, progress=rounds.append)
     assert sum(line.startswith("memory: ") for line in rounds) == len(STORE_NAMES)  # one population
@@ -178,13 +185,13 @@ def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
     assert {loops for _, _, loops in fake.calls[:per_round]} == {0}
     assert {loops for _, _, loops in fake.calls[per_round:]} == {32}
     run = load_run(plan.run_dir)
-    assert all(len(values) == 3 for store in run.stores.values() for values in store.samples.values())
+    assert all(len(values) == 3 for store in run.configurations.values() for values in store.samples.values())
     assert read_manifest(plan.run_dir).command == plan.command()
 
 
 def test_a_failing_worker_stops_the_run_and_keeps_what_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "launch", FakeWorkers(fail_at=10))
-    plan = RunPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    monkeypatch.setattr(executor, "launch", FakeWorkers(fail_at=10))
+    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
     with pytest.raises(RunError, match="failed .*exit status 3.*partial results"):
         execute(plan)
     manifest = read_manifest(plan.run_dir)
@@ -219,11 +226,11 @@ def test_worker_arguments_and_metadata_describe_the_cell() -> None:
     assert metadata["storelist_seed"] == 11 and metadata["storelist_store"] == "map"
     assert metadata["storelist_rv"] == '""'
     assert (metadata["storelist_namespaces"], metadata["storelist_pods"], metadata["storelist_nodes"]) == (4, 100, 3)
-    assert metadata["btrees_implementation"] == "C"
+    environment = describe_environment()  # the worker base adds it to every worker's metadata
     for name in ("pyperf", "BTrees", "sortedcontainers", "scipy"):
-        assert metadata[f"version_{name}"] not in ("", "unknown")
-    assert metadata["git_revision"]
-    for value in metadata.values():  # pyperf rejects empty strings and newlines
+        assert environment[f"version_{name}"] not in ("", "unknown")
+    assert environment["git_revision"]
+    for value in [*metadata.values(), *environment.values()]:  # pyperf rejects empty strings and newlines
         assert str(value).strip() and "\n" not in str(value)
 
 

@@ -1,6 +1,6 @@
 """In-flight tracking: upstream Test_InFlightPods-like cases for both trackers, the
-minimal bug sequence of spec section 3, the choices made for [unconfirmed] pre-fix
-details, and the invariant checks."""
+minimal bug sequence (steps 1-8 in the docstring of scheduling.marker_tracker), the
+choices made for [unconfirmed] pre-fix details, and the invariant checks."""
 
 from __future__ import annotations
 
@@ -143,14 +143,14 @@ CASES = {
         same(Outcome(set(), [], active={"targetpod1"}), []),
         {ASSIGNED_POD_ADD: [hint("fooPlugin3", SKIP), hint("fooPlugin2", QUEUE), hint("fooPlugin1", QUEUE)]},
     ),
-    # Upstream's concurrent-event case (spec section 3): the fix's activeQ, the bug's park.
+    # Upstream's concurrent-event case, the minimal bug sequence: the fix's activeQ, the bug's park.
     "concurrent event received while another pod was in flight": Case(
         [POD1, POD2],
         [POD1, NODE_ADD, POD2, ASSIGNED_POD_ADD, Fail(POD1), Fail(POD2, {"fooPlugin2", "fooPlugin3"}, {"fooPlugin1"})],
         {
             "list": Outcome(set(), [], active={"targetpod2"}, backoff={"targetpod1"}),
             # The marker of pod2 (NodeAdd) is removed with pod1's Done: pod2 sees no
-            # events, is parked, and its Done leaks AssignedPodAdd (our step-7 choice).
+            # events, is parked, and its Done leaks AssignedPodAdd (MarkerTracker.done's choice).
             "marker": Outcome(set(), ["AssignedPodAdd"], backoff={"targetpod1"}, unschedulable={"targetpod2"}),
         },
         {ASSIGNED_POD_ADD: [hint("fooPlugin3", SKIP), hint("fooPlugin2", QUEUE), hint("fooPlugin1", QUEUE)]},
@@ -193,12 +193,12 @@ def test_in_flight_pods(name: str, tracker: str) -> None:
     assert {p.pod.name for p in queue.unschedulable_pods.values()} == want.unschedulable
 
 
-# ----- the minimal sequence of spec section 3 ------------------------------------------
+# ----- the minimal bug sequence (steps 1-8 of scheduling.marker_tracker) -------------------
 
 A, B = Pod(uid="a", name="A", priority=2), Pod(uid="b", name="B", priority=1)
 
 
-def section3_queue(tracker: str, pending: bool) -> tuple[PriorityQueue, QueueTimers, QueuedPodInfo, QueuedPodInfo]:
+def minimal_bug_queue(tracker: str, pending: bool) -> tuple[PriorityQueue, QueueTimers, QueuedPodInfo, QueuedPodInfo]:
     """Steps 1-4: Pop A, E1 (NodeAdd), Pop B, E2 (AssignedPodAdd); P's hint says Queue for E2."""
     queue, _, timers = make_queue(tracker, {ASSIGNED_POD_ADD: [hint("P", QUEUE)]})
     queue.add(A)
@@ -223,8 +223,8 @@ def finish_a(queue: PriorityQueue, a: QueuedPodInfo, a_fails: bool) -> None:
 
 
 @pytest.mark.parametrize("a_fails", [False, True], ids=["A succeeds", "A fails"])
-def test_section3_marker_parks_b_until_the_five_minute_flush(a_fails: bool) -> None:
-    queue, timers, a, b = section3_queue("marker", pending=False)
+def test_minimal_bug_marker_parks_b_until_the_five_minute_flush(a_fails: bool) -> None:
+    queue, timers, a, b = minimal_bug_queue("marker", pending=False)
     tracker = queue.tracker
     assert isinstance(tracker, MarkerTracker)
     assert list_of(queue) == ["NodeAdd", "AssignedPodAdd"]
@@ -252,8 +252,8 @@ def test_section3_marker_parks_b_until_the_five_minute_flush(a_fails: bool) -> N
 
 @pytest.mark.parametrize("a_fails", [False, True], ids=["A succeeds", "A fails"])
 @pytest.mark.parametrize(("pending", "destination"), [(False, "backoffQ"), (True, "activeQ")], ids=["P unschedulable", "P pending"])
-def test_section3_list_requeues_b_at_once(a_fails: bool, pending: bool, destination: str) -> None:
-    queue, timers, a, b = section3_queue("list", pending)
+def test_minimal_bug_list_requeues_b_at_once(a_fails: bool, pending: bool, destination: str) -> None:
+    queue, timers, a, b = minimal_bug_queue("list", pending)
     assert list_of(queue) == ["A", "NodeAdd", "B", "AssignedPodAdd"]
     timers.advance_to(0.2)
     finish_a(queue, a, a_fails)
@@ -292,7 +292,7 @@ def test_marker_counts_pods_in_flight_at_arrival_and_removes_anywhere() -> None:
 
 
 def test_marker_leak_outlives_later_pods() -> None:
-    queue, _, _, b = section3_queue("marker", pending=False)
+    queue, _, _, b = minimal_bug_queue("marker", pending=False)
     queue.done(A.uid)
     queue.add_unschedulable_if_not_present(b, queue.scheduling_cycle)
     later = Pod(uid="c", name="C")

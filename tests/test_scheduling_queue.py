@@ -153,7 +153,7 @@ def test_unschedulable_pods_flushed_after_five_minutes_on_a_thirty_second_tick(f
     assert queue.where(target) == "activeQ"  # backoff (1 s) long over
 
 
-def test_flush_records_unschedulable_timeout_only_when_it_moves_a_pod() -> None:
+def test_flush_records_unschedulable_timeout_only_when_a_pod_is_due() -> None:
     queue, clock, _ = make_queue()
     parked, flying = pod("parked"), pod("flying")
     queue.add(parked)
@@ -364,7 +364,7 @@ def test_done_of_an_unknown_pod_is_a_no_op(tracker: str) -> None:
     assert queue.tracker.list_length() == 0 and queue.tracker.in_flight_count() == 0
 
 
-# ----- hints disabled (legacy path, spec 2.5) ----------------------------------------------
+# ----- hints disabled (legacy moveRequestCycle rule of AddUnschedulableIfNotPresent) ------
 
 
 def test_without_hints_nothing_is_tracked_and_move_requests_decide() -> None:

@@ -1,13 +1,11 @@
-"""The simulation: its figures, determinism, table and command line."""
+"""The simulation: its figures, determinism and table (its command: tests/test_inflight_command.py)."""
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import replace
 
 import pytest
 
-from scheduling.cli import main, register
 from scheduling.simulate import SimulationConfig, SimulationReport, TrackerFigures, format_simulation, generate_workload, simulate
 
 # Smaller than the defaults to stay fast, still with concurrency and relevant events.
@@ -41,13 +39,13 @@ def test_list_length_is_pods_plus_events_and_marker_leaks(report: SimulationRepo
     fixed, buggy = figures(report, "list"), figures(report, "marker")
     assert fixed.peak_list_length >= fixed.peak_events_kept > 0
     assert buggy.peak_list_length == buggy.peak_events_kept
-    # The step-7 choice: detached markers leak events that no Done releases.
+    # MarkerTracker.done's choice for a detached marker: it leaks events that no Done releases.
     assert buggy.events_kept_at_end > 0
 
 
 def test_no_concurrency_no_bug() -> None:
-    # Attempts far shorter than a scheduling cycle: never two pods in flight, so a
-    # marker is always newer than its pod's Pop (spec section 3).
+    # Attempts far shorter than a scheduling cycle: never two pods in flight, so no
+    # other pod's Done can remove an event that is still some pod's marker.
     serial = replace(SMALL, pods=40, lifetime_mean=0.001, stuck_pods=0, duration=2000.0)
     for f in simulate(serial).figures:
         assert f.wrongly_parked == 0
@@ -87,43 +85,3 @@ def test_format_simulation_is_an_aligned_table(report: SimulationReport) -> None
     assert set(rule.replace(" ", "")) == {"-"}
     assert [row.split()[0] for row in rows] == ["marker", "list"]
     assert len({len(line) for line in (header, rule, *rows)}) == 1
-
-
-def test_cli_runs_with_options(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["inflight", "simulate", "--pods", "50", "--duration", "120", "--seed", "9", "--event-rate", "0.5"]) == 0
-    out = capsys.readouterr().out
-    assert "pods=50," in out and "seed=9" in out and "event_rate=0.5" in out
-    assert out.count("\nmarker") == 1 and out.count("\nlist") == 1
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--pods", "-3"], "must not be negative"),
-        (["--attempts", "0"], "must be at least 1"),
-        (["--event-rate", "fast"], "expected a number"),
-        (["--failure-probability", "2"], "within [0, 1]"),
-        (["--duration", "0"], "greater than 0"),
-        (["--seed", "x"], "expected an integer"),
-    ],
-)
-def test_cli_rejects_bad_values(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["inflight", "simulate", *argv])
-    assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
-
-
-def test_cli_rejects_inconsistent_values(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["inflight", "simulate", "--pods", "2", "--stuck-pods", "3"]) == 2
-    assert "stuck_pods must not exceed pods" in capsys.readouterr().err
-
-
-def test_register_plugs_into_another_parser() -> None:
-    parser = argparse.ArgumentParser(prog="storelist")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("other")
-    register(commands)
-    args = parser.parse_args(["inflight", "simulate", "--seed", "4"])
-    assert (args.command, args.inflight_command, args.seed, args.pods) == ("inflight", "simulate", 4, SimulationConfig().pods)
-    assert callable(args.func)

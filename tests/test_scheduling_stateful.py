@@ -6,8 +6,8 @@ rejecting plugin: it always answers QueueSkip, so the failure path walks every
 concurrent event and calls it once per event, in order.
 
 The "list" tracker must agree with the model on every random interleaving; for the
-"marker" tracker hypothesis must find a counterexample and shrink it to the spec's
-minimal sequence (two pods, two events).
+"marker" tracker hypothesis must find a counterexample and shrink it to the minimal bug
+sequence of scheduling.marker_tracker (two pods, two events).
 """
 
 from __future__ import annotations
@@ -118,11 +118,11 @@ class ListTrackerMatchesModel(RuleBasedStateMachine):
     @invariant()
     def queue_invariants_hold(self) -> None:
         assert_invariants(self.scenario.queue)
-        # Every pod not yet scheduled is in exactly one place (spec 6 (iv)).
+        # Every pod not yet scheduled is in exactly one place (invariant (iv) of scheduling.invariants).
         unscheduled = {f"p{i}" for i in range(self.scenario.pods)} - self.scenario.scheduled
         places = pod_places(self.scenario.queue)
         assert set(places) == unscheduled and all(len(where) == 1 for where in places.values())
-        # Kept events are exactly those some in-flight pod still needs (spec 6 (iii)).
+        # Kept events are exactly those some in-flight pod still needs (both halves of invariant (iii)).
         needed = set().union(*self.scenario.model.values())
         assert self.scenario.queue.tracker.events_kept() == len(needed)
 
@@ -188,7 +188,7 @@ def test_hypothesis_shrinks_the_marker_bug_to_the_minimal_sequence() -> None:
     names = [name for name, _ in shrunk]
     assert names.count("pop") == 2 and names.count("event") == 2
     assert len(shrunk) == 6
-    # The shape of spec section 3: the first pod leaves flight before the second fails.
+    # The shape of the minimal bug sequence: the first pod leaves flight before the second fails.
     assert names[:4] == ["pop", "event", "pop", "event"] and names[-1] == "fail"
     # The same sequence is handled correctly by the fix.
     assert not misjudges("list", shrunk)

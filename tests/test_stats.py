@@ -1,4 +1,4 @@
-"""Tests for reports.stats: benchstat's median CI, Mann-Whitney U test and geomean."""
+"""Tests for benchstat.stats: benchstat's median CI, Mann-Whitney U test and geomean."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
-from reports.stats import (
+from benchstat.stats import (
     AllSamplesEqualError,
     compare,
     exact_u_distribution,

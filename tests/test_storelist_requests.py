@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.fixture import build_fixture
-from bench.storelist import StoreListCase, all_cases, build_request, page_sizes, paginate_list
+from bench.storelist.fixture import build_fixture
+from bench.storelist.cases import StoreListCase, all_cases, build_request, page_sizes, paginate_list
 from stores import STORE_NAMES, store_config
 from workloads import PUBLISHED_SHAPES, PopulationShape
 

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from bench.cli import _plan, build_parser, main
-from bench.presets import get_preset, sweep_preset
+from storelist.main import build_parser, main
+from storelist.run_command import _storelist_plan
+from bench.storelist.presets import get_preset, sweep_preset
 from reports.sweep import crossover_lines
 
 SMALL = ["--preset", "sweep", "--sweep-total", "1200", "--sweep-namespaces", "40,4,12", "--sweep-nodes", "10"]
 
 
 def test_sweep_options_choose_the_sizes_and_are_recorded_in_the_command(tmp_path: Path) -> None:
-    plan = _plan(build_parser().parse_args(["run", *SMALL, "--seed", "1", "-o", str(tmp_path / "r")]))
+    plan = _storelist_plan(build_parser().parse_args(["run", *SMALL, "--seed", "1", "-o", str(tmp_path / "r")]))
     assert [(s.namespaces, s.pods_per_namespace, s.nodes) for s in plan.preset.shapes] == \
         [(4, 300, 10), (12, 100, 10), (40, 30, 10)]
     assert {case.scope for case in plan.cases} == {"Namespace"} and {c.paginate for c in plan.cases} == {0}
     assert {case.rv_match for case in plan.cases} == {"", "NotOlderThan"}
-    again = _plan(build_parser().parse_args(shlex.split(plan.command())[1:]))
+    again = _storelist_plan(build_parser().parse_args(shlex.split(plan.command())[1:]))
     assert again.preset.shapes == plan.preset.shapes
     default = get_preset("sweep")
     assert [s.namespaces for s in default.shapes] == [10, 30, 100, 300, 1000, 3000, 10000, 30000]

@@ -1,9 +1,11 @@
 """Benchmark populations: namespaces, pods per namespace and nodes
 (``PrepareBenchchmarkData`` in cacher_test.go, the misspelling being upstream's).
 
-Generation follows upstream: node names first, then namespace by namespace a name and
-its pods, each pod on a uniformly random node. Unlike upstream (seeded by the clock)
-the source is seeded, the seed is kept, and the same seed gives the same population.
+As upstream, every namespace gets the same number of pods and each pod lands on a
+uniformly random node. Unlike upstream (seeded by the clock, drawing one namespace at a
+time) the source is seeded, the seed is kept, and the names are drawn in bulk: node
+names, namespace names, pod names, then every pod's node. The same seed gives the same
+population.
 """
 
 from __future__ import annotations
@@ -33,7 +35,11 @@ class PopulationShape:
 
     @property
     def benchmark_name(self) -> str:
-        """The Go sub-benchmark fragment, e.g. ``Namespaces=50/Pods=150000/Nodes=5000``."""
+        """The Go sub-benchmark fragment, with the total pod count.
+
+        >>> PopulationShape(namespaces=50, pods_per_namespace=3_000, nodes=5_000).benchmark_name
+        'Namespaces=50/Pods=150000/Nodes=5000'
+        """
         return f"Namespaces={self.namespaces}/Pods={self.pods}/Nodes={self.nodes}"
 
 
@@ -64,7 +70,10 @@ def new_seed() -> int:
 
 
 def generate_population(shape: PopulationShape, seed: int) -> Population:
-    """Node names, then per namespace its name and pods: O(pods), all names drawn in bulk."""
+    """The population of ``shape`` drawn from ``seed``: O(pods), every list drawn in bulk.
+
+    Pods come namespace by namespace, ``shape.pods_per_namespace`` each.
+    """
     rng = random.Random(seed)
     node_names = random_names(rng, shape.nodes)
     namespace_names = random_names(rng, shape.namespaces)

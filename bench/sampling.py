@@ -1,0 +1,73 @@
+"""How much every (cell, configuration) is sampled, and the pyperf options that say so.
+
+A sample is one worker process (``bench.executor`` says why); each process records
+``values`` values after ``warmups`` warm-ups, each value at least ``min_time``
+seconds of ``loops`` operations. The modes follow pyperf's defaults (3 values, 1
+warm-up, 100 ms) with benchstat's 10 samples; ``fast`` keeps 6 samples, the fewest
+for which a 95% median CI is finite (benchstat prints "∞" below that); ``rigorous``
+doubles the processes as pyperf's ``--rigorous`` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SampleSettings:
+    """``processes`` samples of ``values`` values after ``warmups`` warm-up values, each
+    value at least ``min_time`` seconds of ``loops`` operations (0: pyperf calibrates once)."""
+
+    processes: int
+    values: int
+    warmups: int
+    min_time: float
+    loops: int = 0
+
+    def __post_init__(self) -> None:
+        if self.processes < 1 or self.values < 1 or self.warmups < 0 or self.loops < 0 or self.min_time <= 0:
+            raise ValueError(f"invalid sample settings: {self}")
+
+
+SAMPLE_MODES: dict[str, SampleSettings] = {
+    "default": SampleSettings(processes=10, values=3, warmups=1, min_time=0.1),
+    "fast": SampleSettings(processes=6, values=2, warmups=1, min_time=0.05),
+    "rigorous": SampleSettings(processes=20, values=3, warmups=1, min_time=0.1),
+}
+
+
+def check_mode(mode: str) -> None:
+    """ValueError naming the valid modes if ``mode`` is not one."""
+    if mode not in SAMPLE_MODES:
+        raise ValueError(f"unknown sample mode {mode!r}; expected one of {', '.join(SAMPLE_MODES)}")
+
+
+def sampling_options(mode: str, settings: SampleSettings) -> list[str]:
+    """The ``storelist run`` options that give ``settings``: the mode, then each setting
+    that differs from the mode's own.
+
+    >>> sampling_options("fast", SampleSettings(processes=6, values=2, warmups=1, min_time=0.2))
+    ['--fast', '--min-time', '0.2']
+    """
+    options = [] if mode == "default" else [f"--{mode}"]
+    base = SAMPLE_MODES[mode]
+    for option, value, default in (("--processes", settings.processes, base.processes),
+                                   ("--values", settings.values, base.values),
+                                   ("--warmups", settings.warmups, base.warmups),
+                                   ("--min-time", settings.min_time, base.min_time),
+                                   ("--loops", settings.loops, base.loops)):
+        if value != default:
+            options += [option, repr(value)]
+    return options
+
+
+def pyperf_options(settings: SampleSettings, loops: int, append_to: Path) -> list[str]:
+    """pyperf's options for one round of one (cell, configuration): its manager with one
+    worker process, appending that process's run to ``append_to``.
+
+    >>> pyperf_options(SAMPLE_MODES["fast"], 0, Path("RUN/btree.json"))
+    ['--processes=1', '--values=2', '--warmups=1', '--min-time=0.05', '--loops=0', '--append=RUN/btree.json']
+    """
+    return ["--processes=1", f"--values={settings.values}", f"--warmups={settings.warmups}",
+            f"--min-time={settings.min_time!r}", f"--loops={loops}", f"--append={append_to}"]

@@ -1,0 +1,92 @@
+"""One pyperf benchmark: the create-then-list cell of one RV match on one store configuration.
+
+Run as ``python -m bench.storelist.createlist_worker --store btree --rv NotOlderThan
+--operations 1000 --seed 1 --loops 1 [pyperf options]`` (``bench.worker`` says how a
+worker module runs).
+
+What is timed (:class:`CreateListTimer`): per loop, ``operations`` consecutive
+create-then-list operations (``bench.storelist.createlist.CreateListRun.run``) starting from an
+empty storage and cache built before the clock starts. The runner fixes ``--loops 1``
+instead of letting pyperf calibrate, so every value of every configuration times the
+same operations over stores of the same sizes (0 to ``operations - 1`` pods): a
+calibrated loop count would differ per configuration, and later loops would not list
+larger stores anyway, since each loop starts empty. pyperf divides by
+``operations`` (``inner_loops``), so a value is seconds per create+list operation.
+
+Each operation must list exactly one object (limit 1, at least the new pod exists);
+anything else means the create or the list path is wrong, and the worker exits with an
+error instead of recording a figure. Cost per value: ~``operations`` x (create + list),
+a few tens of ms for 1000 operations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from bench.rundir.ops import OpsCount
+from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
+from bench.worker import PyperfWorker, TimedBenchmark, WrongAnswerError
+from stores import STORE_NAMES
+
+
+class CreateListTimer:
+    """The pyperf time function of one create-then-list cell (``__call__(loops) -> seconds``)."""
+
+    def __init__(self, case: CreateListCase, store: str, operations: int, seed: int) -> None:
+        self.case = case
+        self.store = store
+        self.operations = operations
+        self.seed = seed
+        self.counted = OpsCount()
+        self._measurements = 0
+
+    def __call__(self, loops: int) -> float:
+        elapsed = 0.0
+        for _ in range(loops):
+            # A fresh seed per measurement: new pod names, as upstream draws a new random name per op.
+            run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements)
+            self._measurements += 1
+            started = time.perf_counter()
+            listed = run.run()
+            elapsed += time.perf_counter() - started
+            if listed != self.operations:
+                raise WrongAnswerError(
+                    f"{self.case.name} on {self.store}: measurement {self._measurements} listed {listed} objects "
+                    f"in {self.operations} operations, expected {self.operations} (one per operation)")
+            self.counted += OpsCount(self.operations, self.operations, listed)
+            run.cacher.stop()
+        return elapsed
+
+
+def cell_arguments(case: CreateListCase, store: str, operations: int, seed: int) -> list[str]:
+    """The options naming ``case`` on ``store``: ``operations`` per loop, pod names from ``seed``."""
+    return [f"--store={store}", f"--rv={case.rv_match}", f"--operations={operations}", f"--seed={seed}"]
+
+
+class CreateListWorker(PyperfWorker):
+    module = "bench.storelist.createlist_worker"
+    title = "create-then-list cell"
+
+    def add_arguments(self, group: argparse._ArgumentGroup) -> None:
+        group.add_argument("--store", required=True, choices=STORE_NAMES, help="store configuration")
+        group.add_argument("--rv", required=True, choices=CREATE_LIST_MATCHES, help="resourceVersionMatch of the LIST")
+        group.add_argument("--operations", required=True, type=int, help="create+list operations per loop")
+        group.add_argument("--seed", required=True, type=int, help="pod-name seed")
+
+    def arguments(self, args: argparse.Namespace) -> list[str]:
+        return cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed)
+
+    def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
+        if args.operations < 1:
+            raise ValueError(f"--operations must be at least 1, got {args.operations}")
+        case = CreateListCase(args.rv)
+        timer = CreateListTimer(case, args.store, args.operations, args.seed)
+        metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
+                                          "storelist_rv": args.rv, "storelist_operations": args.operations}
+        return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,
+                              counted=lambda: timer.counted)
+
+
+if __name__ == "__main__":
+    CreateListWorker().main()

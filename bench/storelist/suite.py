@@ -1,0 +1,131 @@
+"""The StoreList suite: a preset as a run of the executor, one pyperf JSON file per store configuration.
+
+The sample design and the interleaving are ``bench.executor``'s. This suite adds:
+
+- StoreList cells run through ``bench.storelist.worker``; pyperf calibrates their
+  loops in the first round and later rounds reuse the count.
+- Create-then-list cells (``Preset.create_list``) run in the same rounds after the
+  StoreList cells, through ``bench.storelist.createlist_worker`` with one loop per
+  value fixed from the first round (see there).
+- Before the first round, the memory each configuration's loaded store adds on each
+  population (``bench.storelist.measure_memory``).
+
+Cost: (processes + 1) x cells x configurations worker processes, each ~0.4 s of
+start-up, the fixture build (~1 s at 150k pods, nothing at smoke size) and
+(warmups + values) x max(min_time, one request) of timing: ~10-15 minutes for
+``published`` on 2 cores. ``full`` (47 cells, ~1300 worker processes, most building a
+110k-150k pod fixture) is dominated by those builds and its whole-cluster cells
+(0.2-0.6 s per request); ``sweep`` --fast took ~20 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.environment import describe_environment
+from bench.executor import Progress, RunError, utc_now
+from bench.rundir.facts import StoreListFacts
+from bench.rundir.layout import ops_path
+from bench.rundir.manifest import RunManifest
+from bench.sampling import SampleSettings, check_mode, sampling_options
+from bench.storelist import createlist_worker, worker
+from bench.storelist.cases import RECENT_REVISIONS, StoreListCase
+from bench.storelist.createlist import CreateListCase
+from bench.storelist.measure_memory import measure_run
+from bench.storelist.presets import Preset
+from stores import STORE_NAMES, store_config
+
+
+def ordered_stores(names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` validated, without duplicates, in the published column order."""
+    for name in names:
+        store_config(name)
+    return tuple(name for name in STORE_NAMES if name in names)
+
+
+@dataclass(frozen=True)
+class StoreListPlan:
+    """Everything a run needs: where, which cells on which stores, seed and sampling."""
+
+    run_dir: Path
+    preset: Preset
+    configurations: tuple[str, ...]
+    seed: int
+    settings: SampleSettings
+    mode: str = "default"  # the SAMPLE_MODES entry the settings started from
+
+    def __post_init__(self) -> None:
+        check_mode(self.mode)
+        if not self.configurations:
+            raise ValueError("a run needs at least one store configuration")
+        for store in self.configurations:
+            store_config(store)  # ValueError naming the valid stores
+        for case in self.cases:
+            # build_request cycles NotOlderThan/Exact RVs over the last RECENT_REVISIONS
+            # revisions, which a smaller population does not have (they would go negative).
+            if case.rv_match and case.shape.pods < RECENT_REVISIONS:
+                raise ValueError(f"{case.name} needs at least {RECENT_REVISIONS} pods: its resourceVersions "
+                                 f"cycle over the last {RECENT_REVISIONS} revisions")
+
+    @property
+    def cases(self) -> list[StoreListCase]:
+        return self.preset.cases()
+
+    @property
+    def create_list_cases(self) -> list[CreateListCase]:
+        return [CreateListCase(match) for match in self.preset.create_list]
+
+    def command(self) -> str:
+        """The ``storelist run`` command line that repeats this run (same seed)."""
+        parts = ["storelist", "run"]
+        if self.preset.name == "custom":
+            shape = self.preset.shapes[0]
+            parts += ["--namespaces", str(shape.namespaces), "--pods-per-namespace",
+                      str(shape.pods_per_namespace), "--nodes", str(shape.nodes)]
+        else:
+            parts += ["--preset", self.preset.name, *self.preset.options]
+        parts += ["--stores", ",".join(self.configurations), "--seed", str(self.seed)]
+        parts += sampling_options(self.mode, self.settings)
+        parts += ["-o", str(self.run_dir)]
+        return shlex.join(parts)
+
+    def cell_names(self) -> list[str]:
+        return [case.name for case in self.cases] + [case.name for case in self.create_list_cases]
+
+    def facts(self) -> StoreListFacts:
+        populations = [case.shape.benchmark_name for case in self.cases]
+        return StoreListFacts(list(dict.fromkeys(populations)), self.preset.published_counterparts())
+
+    def new_manifest(self) -> RunManifest:
+        return RunManifest(suite="storelist", preset=self.preset.name, configurations=list(self.configurations),
+                           benchmarks=self.cell_names(), seed=self.seed, settings=asdict(self.settings),
+                           mode=self.mode, command=self.command(), environment=describe_environment(),
+                           started=utc_now(), facts=self.facts().to_dict())
+
+    def prepare(self, progress: Progress) -> None:
+        """Measure the memory each store adds on each population."""
+        try:
+            measure_run(self.run_dir, [case.shape for case in self.cases], self.configurations, self.seed, progress)
+        except subprocess.CalledProcessError as error:
+            raise RunError(f"measuring store memory failed: {(error.stderr or '').strip() or error}") from None
+
+    def initial_loops(self, cell: str, configuration: str) -> int:
+        # Create-then-list: one loop per value, whatever the settings (see createlist_worker).
+        return 1 if cell in self._create_list_by_name() else self.settings.loops
+
+    def worker(self, cell: str, configuration: str) -> tuple[str, list[str]]:
+        ops = f"--ops-file={ops_path(self.run_dir, configuration)}"
+        create_list = self._create_list_by_name().get(cell)
+        if create_list is not None:
+            return createlist_worker.CreateListWorker.module, [
+                *createlist_worker.cell_arguments(create_list, configuration, self.preset.create_list_operations,
+                                                  self.seed), ops]
+        case = next(case for case in self.cases if case.name == cell)
+        return worker.StoreListWorker.module, [*worker.cell_arguments(case, configuration, self.seed), ops]
+
+    def _create_list_by_name(self) -> dict[str, CreateListCase]:
+        return {case.name: case for case in self.create_list_cases}

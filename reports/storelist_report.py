@@ -1,0 +1,282 @@
+"""``RUN/report.md``: a run's table beside the published one, cell by cell, with plots.
+
+Sections: status (what the run lacks, if anything), the reproduced table in
+benchstat's text layout, both tables as pipe tables with the same columns, the
+cell-by-cell comparison (fastest configuration, ratios to ``btree+index``,
+significance verdicts), objects and pages per LIST, the memory each loaded store
+adds, for a sweep run the crossover plot and points (``reports.sweep``), log-scale
+charts, the environment, the sample design, and the command that reproduces the run.
+
+A scaled-down run (``smoke``) is set beside the published cells its populations stand
+for (recorded by the run in its manifest's facts); a custom-size run has no
+counterpart and gets its own table, counts and charts only. Files are never replaced
+unless ``force`` is given (``reports.writing``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.rundir.facts import StoreListFacts
+from bench.rundir.files import RunDirError
+from bench.rundir.memory_file import load_store_memory
+from bench.rundir.results import RunResults
+from benchstat.analysis import AnalyzedTable, analyze
+from benchstat.names import parse_name
+from benchstat.render import format_table
+from reports.agreement import BASE, RowAgreement, compare_rows
+from reports.environment import environment_section
+from reports.markdown import md_table
+from reports.memory_table import memory_rows, missing_memory
+from reports.plots import Bar, Series, grouped_bars, palette
+from reports.published import SOURCE, PublishedTable, load_published, published_markdown
+from reports.sweep import SWEEP_PLOT, sweep_section
+from reports.tables import run_caveats, run_table
+from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
+from stores import STORE_NAMES
+
+MEDIANS_PLOT = "medians.png"
+RATIOS_PLOT = "ratios.png"
+
+
+def short_label(cell: str) -> str:
+    """A cell name as two or three chart lines.
+
+    >>> short_label("StoreList/Namespaces=50/Pods=150000/Nodes=5000/RV=/Scope=Namespace/Paginate=0")
+    '50 ns, 150000 pods\\nRV=""'
+    >>> short_label("StoreCreateList/RV=Exact")
+    'create+list\\nRV=Exact'
+    """
+    name = parse_name(cell)
+    parts = name.levels
+    rv = parts.get("RV", "?") or '""'
+    if name.base == "StoreCreateList":
+        return f"create+list\nRV={rv}"
+    label = f"{parts.get('Namespaces', '?')} ns, {parts.get('Pods', '?')} pods\nRV={rv}"
+    scope, paginate = parts.get("Scope", "Namespace"), parts.get("Paginate", "0")
+    # The published cells are Namespace, Paginate=0; other leaves (full preset) say which they are.
+    return label if (scope, paginate) == ("Namespace", "0") else f"{label}\n{scope}, limit {paginate}"
+
+
+def counterparts(run: RunResults, published: PublishedTable) -> dict[str, str]:
+    """Published row -> our row standing for it: by the stand-ins the run recorded, else by name."""
+    ours = set(run.cell_names())
+    mapping = {row: row for row in published.rows if row in ours}
+    if run.manifest is not None:
+        stand_ins = StoreListFacts.of(run.manifest).published_counterparts
+        mapping.update({theirs: mine for mine, theirs in stand_ins.items()
+                        if mine in ours and theirs in published.cells})
+    return mapping
+
+
+def _cell_label(cell: str) -> str:
+    # Every row is a StoreList cell: the prefix only widens the tables.
+    return cell.removeprefix("StoreList/")
+
+
+def _fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3g}×" if value < 1000 else f"{value:,.0f}×"  # 4,063× rather than 4.06e+03×
+
+
+def _fmt_verdict(significant: bool | None) -> str:
+    return "–" if significant is None else ("differs" if significant else "~")
+
+
+def _fmt_agree(agrees: bool | None) -> str:
+    return "–" if agrees is None else ("yes" if agrees else "**no**")
+
+
+def agreement_section(rows: Sequence[RowAgreement]) -> str:
+    """Winners per row, then ratios and verdicts per cell, then a one-line tally."""
+    if not rows:
+        return ("No row of this run has a published counterpart (a custom population); "
+                "run `--preset published` or `--preset smoke` to compare with the publication.\n")
+    renamed = any(row.row != row.our_row for row in rows)
+    winners = md_table(
+        ["cell (here)", *(["stands for (published)"] if renamed else []), "fastest here", "fastest published", "same"],
+        [[_cell_label(row.our_row), *([_cell_label(row.row)] if renamed else []), row.fastest or "–", row.published_fastest or "–",
+          _fmt_agree(row.fastest_agrees)] for row in rows])
+    cells = [cell for row in rows for cell in row.cells]
+    ratios = md_table(
+        ["cell (here)", "configuration", f"÷ {BASE} here", f"÷ {BASE} published", "verdict here",
+         "verdict published", "verdicts agree"],
+        [[_cell_label(row.our_row), cell.store, _fmt_ratio(cell.ratio), _fmt_ratio(cell.published_ratio),
+          _fmt_verdict(cell.significant), _fmt_verdict(cell.published_significant),
+          _fmt_agree(cell.verdict_agrees)] for row in rows for cell in row.cells])
+    fastest = [row.fastest_agrees for row in rows if row.fastest_agrees is not None]
+    verdicts = [cell.verdict_agrees for cell in cells if cell.verdict_agrees is not None]
+    tally = (f"The fastest configuration agrees in {sum(fastest)} of {len(fastest)} rows; the significance "
+             f"verdict against {BASE} (`~` or not, alpha 0.05) agrees in {sum(verdicts)} of {len(verdicts)} cells.\n")
+    return (f"{tally}\n### Fastest configuration per row\n\n{winners}\n"
+            f"### Ratio to the row's {BASE} cell, and significance\n\n"
+            "A ratio is a cell's centre over its row's base centre (our median; the published centre). "
+            "\"differs\": benchstat rejects equality with the base at alpha 0.05; \"~\": it does not.\n\n"
+            f"{ratios}")
+
+
+def memory_section(run: RunResults) -> tuple[str, list[str]]:
+    """The memory table and a caveat per planned (population, configuration) without a figure."""
+    try:
+        memory = load_store_memory(run.path)
+    except RunDirError as error:
+        return f"The memory file is unreadable: {error}\n", [str(error)]
+    if not memory:
+        # Runs made before memory was measured have no file: nothing is missing from them.
+        return "No memory figures were recorded for this run.\n", []
+    populations = StoreListFacts.of(run.manifest).populations if run.manifest else []
+    missing = missing_memory(memory, populations, run.planned_configurations())
+    caveats = [f"{run.label}: no memory figure for {len(missing)} (population, configuration) pairs: "
+               f"{', '.join(missing)}"] if missing else []
+    table = md_table(["population", "configuration", "store MiB", "bytes per pod", "baseline MiB"],
+                      memory_rows(memory))
+    return ("Resident memory (RSS) that loading each store added, measured once per population and "
+            "configuration in a fresh interpreter (BTrees allocates outside tracemalloc's view): the tree or "
+            "map, both indexes and each element's key and field sets; the pods themselves belong to the "
+            "storage and are in the baseline (population + storage, before the store loads). Every "
+            "configuration maintains both indexes, as upstream's one cacher serves Indexed=true and false alike "
+            "(the index only changes the request), so `x` and `x+index` differ by noise alone.\n\n" + table,
+            caveats)
+
+
+def ops_section(run: RunResults) -> str:
+    """Objects and pages per LIST per cell and configuration, as counted by the workers."""
+    lines = []
+    for cell in run.cell_names():
+        for store, results in run.configurations.items():
+            count = results.ops.get(cell)
+            if count is not None:
+                lines.append([cell, store, f"{count.objects_per_op:g}", f"{count.pages_per_op:g}", str(count.requests)])
+    if not lines:
+        return "No objects/op or pages/op were recorded for this run.\n"
+    return ("Every timed request's pages and objects were checked against the counts its population implies "
+            "(`bench/storelist/expected.py`; create-then-list: one object per operation); a mismatch fails the run, so "
+            "every figure here is a checked one.\n\n") + md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
+
+
+def _plots(run_dir: Path, ours: AnalyzedTable, rows: Sequence[RowAgreement]) -> list[tuple[Path, str]]:
+    colors = palette(STORE_NAMES)
+    groups = list(ours.rows)
+    series = []
+    for index, store in enumerate(ours.labels):
+        bars: list[Bar | None] = []
+        for row in groups:
+            cell = ours.cells[row][index]
+            if cell is None:
+                bars.append(None)
+                continue
+            summary = cell.summary
+            # An unbounded CI (too few samples) gets no whisker on that side.
+            lo = summary.lo * 1e6 if summary.lo > 0 else None
+            hi = summary.hi * 1e6 if math.isfinite(summary.hi) else None
+            bars.append(Bar(summary.center * 1e6, lo, hi))
+        series.append(Series(store, bars, color=colors[store]))
+    plots = [(grouped_bars(run_dir / MEDIANS_PLOT, "Median µs per LIST, per configuration (this run; whiskers: 95% CI)",
+                           "µs per LIST (log)", [short_label(row) for row in groups], series),
+              "Median time per LIST of each configuration, per cell, on a log scale; whiskers are "
+              "benchstat's 95% confidence interval of the median.")]
+    if rows:
+        ratio_series = []
+        for store in STORE_NAMES[1:]:
+            cells = [next(cell for cell in row.cells if cell.store == store) for row in rows]
+            ratio_series.append(Series(f"{store} here", [
+                Bar(cell.ratio, cell.ratio_lo, cell.ratio_hi) if cell.ratio is not None else None
+                for cell in cells], color=colors[store]))
+            ratio_series.append(Series(f"{store} published", [
+                Bar(cell.published_ratio) if cell.published_ratio is not None else None for cell in cells],
+                hatched=True, color=colors[store]))
+        plots.append((grouped_bars(run_dir / RATIOS_PLOT, f"Time relative to {BASE} (1 = dashed line): here vs published",
+                                   f"÷ {BASE} (log)", [short_label(row.our_row) for row in rows], ratio_series,
+                                   reference=1.0),
+                      f"Each configuration's centre over its row's {BASE} centre: solid bars this run (whiskers: "
+                      f"the cell's 95% CI over the base median), hatched bars the published table."))
+    return plots
+
+
+def sample_section(run: RunResults) -> str:
+    counts = sorted(set(run.sample_counts().values()))
+    settings = run.manifest.settings if run.manifest else {}
+    per_sample = (f"{settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s), each "
+                  f"value lasting at least {settings.get('min_time', '?')} s") if settings else "its values"
+    return (f"Each sample is one pyperf run (one worker process) summarised by the mean of {per_sample}; "
+            f"a value is the time of `loops` consecutive LIST requests divided by `loops` (loops calibrated "
+            f"once per cell and configuration, then fixed). Samples per cell: "
+            f"{', '.join(f'n={n}' for n in counts) or 'none'}. Worker processes ran in rounds — one per "
+            "(cell, configuration) per round, a cell's configurations back to back, their order rotated each "
+            "round — so drifting machine noise hits every configuration alike (`bench/executor.py`). The request "
+            "of each iteration is built before the clock starts; the timed loop is the LIST path alone.\n")
+
+
+def reproduce_section(run: RunResults) -> str:
+    command = run.manifest.command if run.manifest else "(the run has no manifest: command unknown)"
+    return (f"```sh\n{command}\nstorelist compare {run.path}\nstorelist report {run.path}\n```\n\n"
+            "Or `make bench` (published preset, then compare and report) / `make bench-fast` (smoke preset, --fast).\n")
+
+
+def _intro(preset: str) -> str:
+    if preset == "full":
+        return ("Preset `full`: every leaf of BenchmarkStoreList (RV x Scope x Paginate, continue tokens "
+                "followed to the last page) on the three published populations, and the create-then-list "
+                "cells (StoreCreateList); columns = store configurations. Only the Namespace, Paginate=0 "
+                f"cells have published counterparts ({SOURCE}).")
+    if preset == "sweep":
+        return ("Preset `sweep`: one cluster size spread over several namespace counts, the published cases "
+                "(RV \"\" and NotOlderThan, Scope=Namespace, Paginate=0) on each; see the crossover section.")
+    return (f"Preset `{preset}`: the watch-cache StoreList table of {SOURCE}, rows = populations x RV, "
+            "Scope=Namespace, Paginate=0; columns = store configurations.")
+
+
+def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tuple[Path, str]],
+                  rows: Sequence[RowAgreement], caveats: Sequence[str], memory: str = "",
+                  sweep: str = "") -> str:
+    """The report's Markdown (plots already drawn, referenced by file name)."""
+    table = run_table(run)
+    preset = run.manifest.preset if run.manifest else "unknown"
+    status = "\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
+        f"Complete: {len(run.cell_names())} cells x {len(run.configurations)} configurations, every cell sampled.")
+    sections = [
+        f"# StoreList reproduction: `{run.path}`\n",
+        f"{_intro(preset)} The published figures come from Go on "
+        "24 hardware threads (throughput: wall time / b.N over concurrent requests); ours are the latency of one "
+        "request at a time in Python. Compare shapes and ratios, never absolute µs.\n",
+        f"## Status\n\n{status}\n",
+        f"## Reproduced table (benchstat)\n\n```\n{format_table(table, 'text').rstrip()}\n```\n",
+        f"## Side by side\n\n### This run\n\n{format_table(table, 'md')}\n### Published: {SOURCE}\n\n"
+        f"{published_markdown(published)}\nThe published p-values are not part of the published table's CSV, so "
+        "its \"vs base\" column shows the delta, or `~` where benchstat found no significant difference.\n",
+        f"## Cell by cell\n\n{agreement_section(rows)}",
+        f"## Objects and pages per LIST\n\n{ops_section(run)}",
+        f"## Store memory\n\n{memory or 'Not part of this report.'}\n",
+        *([f"## Crossover sweep\n\n{sweep}"] if sweep else []),
+        "## Plots\n\n" + "\n".join(f"![{path.stem}]({path.name})\n\n{caption}\n" for path, caption in plots),
+        f"## Environment\n\n{environment_section(run)}",
+        f"## Sample design\n\n{sample_section(run)}",
+        f"## How to reproduce\n\n{reproduce_section(run)}",
+    ]
+    return "\n".join(sections)
+
+
+def write_report(run: RunResults, force: bool = False, published: PublishedTable | None = None) -> ReportOutcome:
+    """Write ``report.md`` and its PNG plots into the run directory.
+
+    Refuses (ReportError, nothing written) when any of these files exists, unless
+    ``force``. Cost: the statistics of one table plus ~1 s for matplotlib.
+    """
+    refuse_existing(run.path, (MEDIANS_PLOT, RATIOS_PLOT, SWEEP_PLOT), force)
+    published = published or load_published()
+    try:
+        ours = analyze(run_table(run))
+        rows = compare_rows(ours, published, counterparts(run, published))
+    except ValueError as error:  # RunDirError included: the manifest's facts
+        raise ReportError(f"{run.path}: {error}") from None
+    memory, memory_caveats = memory_section(run)
+    caveats = tuple(run_caveats(run) + memory_caveats)
+    plots = _plots(run.path, ours, rows)
+    sweep, sweep_plots = sweep_section(run) if run.manifest and run.manifest.preset == "sweep" else ("", [])
+    text = render_report(run, published, plots, rows, caveats, memory, sweep)
+    plots += sweep_plots
+    target = write_report_text(run.path, text)
+    return ReportOutcome(target, tuple(path for path, _ in plots), caveats)

@@ -1,0 +1,154 @@
+"""``storelist run``: time a preset's cells into a new run directory, either suite.
+
+A preset name picks the suite: the StoreList presets (``bench.storelist.presets``) or
+the in-flight ones (``bench.inflight.presets``). Both build a plan that the executor
+runs (``bench.executor``); the sampling options mean the same for both. Options of
+the other suite are refused rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench.executor import RunError, execute
+from bench.inflight.presets import INFLIGHT_PRESETS
+from bench.inflight.suite import InFlightPlan
+from bench.rundir.layout import default_run_dir, prepare_run_dir, suite_path
+from bench.sampling import SAMPLE_MODES, SampleSettings
+from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
+from bench.storelist.suite import StoreListPlan, ordered_stores
+from stores import STORE_NAMES
+from storelist.options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
+                               seconds, wrap)
+from workloads import PopulationShape, new_seed
+
+DEFAULT_PRESET = "published"
+
+
+def _stores(text: str) -> tuple[str, ...]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of stores")
+    try:
+        return ordered_stores(names)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _preset_name(text: str) -> str:
+    if text not in PRESETS and text not in INFLIGHT_PRESETS:
+        raise argparse.ArgumentTypeError(f"unknown preset {text!r}; valid presets: "
+                                         f"{', '.join([*PRESETS, *INFLIGHT_PRESETS])}")
+    return text
+
+
+def sample_settings(args: argparse.Namespace) -> tuple[str, SampleSettings]:
+    """The sample mode chosen (--fast, --rigorous or default) and its settings, overridden by the options."""
+    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
+    base = SAMPLE_MODES[mode]
+    return mode, SampleSettings(
+        processes=args.processes or base.processes,
+        values=args.values or base.values,
+        warmups=base.warmups if args.warmups is None else args.warmups,
+        min_time=args.min_time or base.min_time,
+        loops=base.loops if args.loops is None else args.loops)
+
+
+def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
+    sizes = (args.namespaces, args.pods_per_namespace, args.nodes)
+    if any(size is not None for size in sizes):
+        if None in sizes:
+            raise ValueError("custom sizes need all of --namespaces, --pods-per-namespace and --nodes")
+        if args.preset is not None:
+            raise ValueError("give either --preset or custom sizes, not both")
+        preset = custom_preset(PopulationShape(*sizes))
+    else:
+        preset = get_preset(args.preset or DEFAULT_PRESET)
+    sweep = {"total_pods": args.sweep_total, "namespace_counts": args.sweep_namespaces, "nodes": args.sweep_nodes}
+    if any(value is not None for value in sweep.values()):
+        if preset.name != "sweep":
+            raise ValueError("--sweep-total, --sweep-namespaces and --sweep-nodes need --preset sweep")
+        preset = sweep_preset(**{key: value for key, value in sweep.items() if value is not None})
+    mode, settings = sample_settings(args)
+    seed = new_seed() if args.seed is None else args.seed
+    return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode)
+
+
+def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
+    storelist_only = [option for option, value in (
+        ("--namespaces", args.namespaces), ("--pods-per-namespace", args.pods_per_namespace),
+        ("--nodes", args.nodes), ("--seed", args.seed), ("--sweep-total", args.sweep_total),
+        ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes)) if value is not None]
+    if args.stores != STORE_NAMES:
+        storelist_only.append("--stores")
+    if storelist_only:
+        raise ValueError(f"preset {args.preset} times both trackers on fixed workloads; "
+                         f"only StoreList presets take {', '.join(storelist_only)}")
+    mode, settings = sample_settings(args)
+    return InFlightPlan(args.output or default_run_dir(), INFLIGHT_PRESETS[args.preset], settings, mode)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        plan = _inflight_plan(args) if args.preset in INFLIGHT_PRESETS else _storelist_plan(args)
+        prepare_run_dir(plan.run_dir)  # refuse a used directory before announcing anything
+    except (ValueError, RunError) as error:
+        return fail("run", str(error))
+    seed = f"; seed {plan.seed}" if isinstance(plan, StoreListPlan) else ""
+    names = plan.configurations
+    print(f"storelist run: preset {plan.preset.name}, {len(plan.cell_names())} cells x {len(names)} configurations "
+          f"({', '.join(names)}), {plan.settings.processes} samples each{seed}; writing to {plan.run_dir}", flush=True)
+    try:
+        execute(plan, progress=lambda line: print(f"storelist run: {line}", flush=True))
+    except (ValueError, RunError) as error:
+        return fail("run", str(error))
+    except KeyboardInterrupt:
+        return fail("run", f"interrupted; partial results are in {plan.run_dir}", EXIT_INTERRUPTED)
+    files = ", ".join(suite_path(plan.run_dir, name).name for name in names)
+    print(f"storelist run: wrote {plan.run_dir} ({files}; side files in meta/){seed}\n"
+          f"  compare: storelist compare {plan.run_dir}\n  report:  storelist report {plan.run_dir}")
+    return EXIT_OK
+
+
+def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    presets = [(name, preset.description) for name, preset in PRESETS.items()]
+    presets += [(name, preset.description) for name, preset in INFLIGHT_PRESETS.items()]
+    parser = commands.add_parser(
+        "run", help="time a preset's cells into a new run directory",
+        description=wrap("Time every cell of a preset on every selected configuration with pyperf, into "
+                         "RUN/<configuration>.json (one pyperf benchmark per cell; `python -m pyperf compare_to "
+                         "RUN/btree+index.json RUN/btree.json` works). Worker processes run in interleaved "
+                         "rounds, one sample per process; see bench/executor.py."),
+        epilog="presets:\n" + "\n".join(f"  {name:14} {description}" for name, description in presets)
+               + "\n\nsample modes (processes x values, warm-ups, min time per value):\n"
+               + "\n".join(f"  {name:9} {s.processes} x {s.values}, {s.warmups}, {s.min_time} s"
+                           for name, s in SAMPLE_MODES.items())
+               + f"\n\n{EXIT_STATUS_HELP}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    what = parser.add_argument_group("what to time")
+    what.add_argument("--preset", type=_preset_name, metavar="|".join([*PRESETS, *INFLIGHT_PRESETS]),
+                      help=f"named set of cells (default: {DEFAULT_PRESET}, the published table)")
+    what.add_argument("--namespaces", type=positive, help="custom population: namespaces")
+    what.add_argument("--pods-per-namespace", type=positive, help="custom population: pods per namespace")
+    what.add_argument("--nodes", type=positive, help="custom population: nodes")
+    what.add_argument("--sweep-total", type=positive, metavar="PODS",
+                      help="sweep preset: pods in every population (default 150000)")
+    what.add_argument("--sweep-namespaces", type=counts, metavar="LIST",
+                      help="sweep preset: comma-separated namespace counts (default 10,30,100,300,1000,3000,10000,30000)")
+    what.add_argument("--sweep-nodes", type=positive, metavar="NODES", help="sweep preset: nodes (default 5000)")
+    what.add_argument("--stores", type=_stores, default=STORE_NAMES, metavar="LIST",
+                      help=f"comma-separated store configurations (default: {','.join(STORE_NAMES)})")
+    what.add_argument("--seed", type=non_negative, help="population seed (default: a fresh one, printed and recorded)")
+    how = parser.add_argument_group("sampling (pyperf)")
+    modes = how.add_mutually_exclusive_group()
+    modes.add_argument("--fast", action="store_true", help="fewer samples and shorter values: rough answers quickly")
+    modes.add_argument("--rigorous", action="store_true", help="twice the samples: tighter intervals, twice the time")
+    how.add_argument("--processes", type=positive, help="samples (worker processes) per cell and configuration")
+    how.add_argument("--values", type=positive, help="values per worker process")
+    how.add_argument("--warmups", type=non_negative, help="warm-up values per worker process")
+    how.add_argument("--min-time", type=seconds, metavar="SECONDS", help="minimum duration of a value")
+    how.add_argument("--loops", type=non_negative, help="operations per value (default 0: pyperf calibrates)")
+    parser.add_argument("-o", "--output", type=Path, metavar="DIR",
+                        help="run directory, new or empty (default: results/<UTC timestamp>)")
+    parser.set_defaults(func=cmd_run)
