@@ -15,14 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from benchstat.analysis import AnalyzedTable, Cell
-from benchstat.cells import (
-    Footnotes,
-    format_delta,
-    format_range,
-    format_ratio,
-    format_test,
-    row_scaler,
-)
+from benchstat.cells import Footnotes, format_delta, format_range, format_ratio, format_test, row_scaler
 from benchstat.units import format_scaled
 
 

@@ -19,14 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from benchstat.analysis import AnalyzedTable
-from benchstat.cells import (
-    Footnotes,
-    format_delta,
-    format_range,
-    format_ratio,
-    format_test,
-    row_scaler,
-)
+from benchstat.cells import Footnotes, format_delta, format_range, format_ratio, format_test, row_scaler
 from benchstat.units import format_scaled
 
 # Each column group of the layout: centre, CI, footnotes; comparison columns

@@ -32,11 +32,13 @@ from bench.rundir.facts import StoreListFacts
 from bench.rundir.layout import ops_path
 from bench.rundir.manifest import RunManifest
 from bench.sampling import SampleSettings, check_mode, sampling_options
-from bench.storelist import createlist_worker, worker
 from bench.storelist.cases import RECENT_REVISIONS, StoreListCase
 from bench.storelist.createlist import CreateListCase
+from bench.storelist.createlist_worker import CreateListWorker
+from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.presets import Preset
+from bench.storelist.worker import StoreListWorker, cell_arguments
 from stores import STORE_NAMES, store_config
 
 
@@ -121,11 +123,10 @@ class StoreListPlan:
         ops = f"--ops-file={ops_path(self.run_dir, configuration)}"
         create_list = self._create_list_by_name().get(cell)
         if create_list is not None:
-            return createlist_worker.CreateListWorker.module, [
-                *createlist_worker.cell_arguments(create_list, configuration, self.preset.create_list_operations,
-                                                  self.seed), ops]
+            return CreateListWorker.module, [
+                *create_list_arguments(create_list, configuration, self.preset.create_list_operations, self.seed), ops]
         case = next(case for case in self.cases if case.name == cell)
-        return worker.StoreListWorker.module, [*worker.cell_arguments(case, configuration, self.seed), ops]
+        return StoreListWorker.module, [*cell_arguments(case, configuration, self.seed), ops]
 
     def _create_list_by_name(self) -> dict[str, CreateListCase]:
         return {case.name: case for case in self.create_list_cases}

@@ -13,7 +13,7 @@ building one (~5-10 µs) is a sizeable fraction of the fastest LISTs (~20 µs); 
 timed loop is the LIST path alone, plus ~30 ns per request to keep its (pages,
 objects) result, which is what the objects/op and pages/op counts come from.
 
-Every timed request's (pages, objects) is checked against ``bench.expected`` (computed
+Every timed request's (pages, objects) is checked against ``bench.storelist.expected`` (computed
 before the clock starts, ~0.2 s once per process at 150k pods, then cached per distinct
 request): a wrong count means the LIST path is wrong, so the worker exits with an
 error naming the cell, configuration, iteration and both counts, and the run fails

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -18,8 +19,8 @@ from stores import STORE_NAMES
 from synthetic_runs import manifest, spread, write_run
 
 BENCHSTAT_EXAMPLE = Path(__file__).parent / "data" / "benchstat_example"
-SEED_CASES = get_preset("published").cases()
-CELLS = [case.name for case in SEED_CASES[:2]]
+PUBLISHED_CASES = get_preset("published").cases()
+CELLS = [case.name for case in PUBLISHED_CASES[:2]]
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -41,7 +42,7 @@ def synthetic(tmp_path: Path, name: str, stores: tuple[str, ...] = STORE_NAMES, 
     """A complete run of ``cells`` on ``stores`` (the base 10 µs, each next store 2x slower)."""
     samples = {store: {cell: spread(10e-6 * factor * 2 ** index, n) for cell in cells}
                for index, store in enumerate(stores)}
-    cases = [case for case in SEED_CASES if case.name in cells]
+    cases = [case for case in PUBLISHED_CASES if case.name in cells]
     return write_run(tmp_path / name, samples, manifest(cases, stores, processes=n))
 
 
@@ -183,6 +184,21 @@ def test_compare_refuses_what_is_not_a_run(kind: str, tmp_path: Path, capsys: py
     status, _, err = run_cli(capsys, "compare", str(path))
     assert status == 2
     assert_one_line_error(err, str(path))
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_a_run_written_before_the_shared_manifest_is_refused_in_one_line(
+        command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "old")
+    path = manifest_path(run)
+    old = json.loads(path.read_text())
+    old.update(format=1, kind="storelist", stores=old.pop("configurations"), cells=[])
+    path.write_text(json.dumps(old))
+    before = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    status, out, err = run_cli(capsys, command, str(run))
+    assert status == 2 and out == ""
+    assert_one_line_error(err, str(path), "manifest format 1", "re-run it")
+    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == before
 
 
 # ---------------------------------------------------------------------------
