@@ -392,8 +392,11 @@ def mann_whitney_u(a: Sequence[float], b: Sequence[float]) -> float:
     samples have at most 50 values (25 if there are ties). Larger samples use
     the normal approximation with tie and continuity corrections, as benchstat
     does; there the exact computation grows as O(n^4) and is no longer needed.
-    The p-value is twice the smaller tail, capped at 1 (with lopsided ties
-    benchstat would report a value above 1).
+    The p-value is twice the first sample's CDF at the smaller U, capped at 1
+    (with lopsided ties benchstat would report a value above 1), and exactly
+    1 when U1 == U2, as benchstat computes it (see the comments below for how
+    that differs from the doubled tail when ties make the distribution
+    asymmetric).
 
     Raises ``ValueError`` for an empty sample and :class:`AllSamplesEqualError`
     when every value is equal (the test is meaningless).
@@ -414,9 +417,21 @@ def mann_whitney_u(a: Sequence[float], b: Sequence[float]) -> float:
     if len(tie_sizes) == 1:
         raise AllSamplesEqualError()
     if twice_u1 == twice_u2:
-        # U sits on the centre of a symmetric discrete distribution: doubling
-        # its tail would count the central mass twice.
+        # benchstat (go-moremath stats/utest.go, MannWhitneyUTest with
+        # LocationDiffers) returns exactly 1 whenever U1 == U2, without
+        # looking at the distribution: doubling the tail would count the
+        # mass at the centre twice. Go's comment assumes the distribution is
+        # symmetric about the centre, which ties break unless their pattern
+        # is palindromic, so 2 * P(U <= n1*n2/2) can be below 1 here (32/35
+        # for [1, 1, 1, 3] vs [0, 2, 2]); benchstat still reports 1, and so
+        # do we.
         return 1.0
+    # Otherwise Go doubles UDist{N1: n1, N2: n2, T}.CDF(min(U1, U2)): the
+    # distribution of the *first* sample's U, evaluated at the smaller U even
+    # when that is the second sample's. Without ties the distribution is
+    # symmetric and this is the usual two-sided p; with ties it is not the
+    # mirrored tail (e.g. [2, 1, 3, 5] vs [1, 1, 1, 1, 1] gives p = 0, swapped
+    # 0.095), but it is what benchstat prints, so it is kept.
     return _exact_p(n1, n2, tuple(tie_sizes), min(twice_u1, twice_u2))
 
 

@@ -8,7 +8,7 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
@@ -167,17 +167,59 @@ def test_exact_u_distribution_matches_enumeration(pooled: list[float], n1: int) 
     st.lists(st.integers(0, 4), min_size=1, max_size=5),
     st.lists(st.integers(0, 4), min_size=1, max_size=5),
 )
+@example([1, 1, 1, 3], [0, 2, 2])  # U1 == U2 with lopsided ties: benchstat says 1
 def test_exact_p_value_with_ties_matches_enumeration(a: list[int], b: list[int]) -> None:
+    # The oracle is benchstat's (go-moremath MannWhitneyUTest, LocationDiffers):
+    # 1 when U1 == U2, else twice the first sample's P(U <= min(U1, U2)),
+    # capped at 1 here (Go would report e.g. 1.333).
     pooled = a + b
     if len(set(pooled)) == 1:
         with pytest.raises(AllSamplesEqualError):
             mann_whitney_u(a, b)
         return
     observed = sum(2 * (x > y) + (x == y) for x in a for y in b)
-    observed = min(observed, 2 * len(a) * len(b) - observed)
-    twice_us = _brute_force_twice_u(pooled, len(a))
-    expected = min(1.0, 2 * sum(u <= observed for u in twice_us) / len(twice_us))
+    mirrored = 2 * len(a) * len(b) - observed
+    if observed == mirrored:
+        # Go returns 1 at the centre without consulting the distribution,
+        # even when ties make the doubled lower tail smaller than 1.
+        expected = 1.0
+    else:
+        twice_us = _brute_force_twice_u(pooled, len(a))
+        smaller = min(observed, mirrored)
+        expected = min(1.0, 2 * sum(u <= smaller for u in twice_us) / len(twice_us))
     assert mann_whitney_u(a, b) == pytest.approx(expected, abs=1e-12)
+
+
+def test_u_test_at_lopsided_centre_is_one_like_benchstat() -> None:
+    # a = [1, 1, 1, 3], b = [0, 2, 2]: U1 = U2 = 6. The ties (1, 3, 2, 1) are
+    # not palindromic, so the U distribution is not symmetric about 6 and the
+    # doubled lower tail is 2 * 16/35 = 32/35 = 0.914. benchstat (go-moremath
+    # stats/utest.go) returns p = 1 whenever U1 == U2, so the port does too.
+    a, b = [1.0, 1.0, 1.0, 3.0], [0.0, 2.0, 2.0]
+    twice_us = _brute_force_twice_u(a + b, len(a))
+    assert Fraction(2 * sum(u <= 12 for u in twice_us), len(twice_us)) == Fraction(32, 35)
+    assert mann_whitney_u(a, b) == 1.0
+    assert mann_whitney_u(b, a) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("x1", "x2", "p"),
+    [
+        # go-moremath stats/utest_test.go, LocationDiffers column.
+        ([2, 1, 3, 5], [12, 11, 13, 15], 0.028571428571428577),
+        ([12, 11, 13, 15], [2, 1, 3, 5], 0.028571428571428577),
+        ([2, 1, 3, 5], [0, 4, 6, 7], 0.485714285714285770),
+        ([2, 1, 3, 5], [2, 1, 3, 5], 1.0),
+        ([2, 1, 3, 5], [2, 2, 2, 2], 0.7142857142857143),
+        # Go evaluates the first sample's CDF at min(U1, U2) = U2 = 2.5, where
+        # that (tied) distribution has no mass: p = 0, as benchstat reports.
+        ([2, 1, 3, 5], [1, 1, 1, 1, 1], 0.0),
+    ],
+)
+def test_u_test_matches_go_moremath_reference_values(
+    x1: list[float], x2: list[float], p: float
+) -> None:
+    assert mann_whitney_u(x1, x2) == pytest.approx(p, rel=1e-12, abs=1e-15)
 
 
 def test_u_test_of_example_gob_row_with_ties() -> None:
