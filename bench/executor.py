@@ -21,26 +21,50 @@ always runs first after a population change. A drift thus hits every column alik
 shows up as spread, not as a delta.
 
 Each process is started through pyperf's own manager (``python -m MODULE --processes 1
---append FILE``), so pyperf's progress and result lines stay visible. A (cell,
-configuration) whose suite asks for 0 loops lets pyperf calibrate in its first round
-(one extra calibration process, recorded in the JSON as pyperf does); later rounds
-reuse that count, so every sample of a cell times the same number of operations.
+--output RUN/meta/sample-in-flight.json``), so pyperf's progress and result lines stay
+visible. A (cell, configuration) whose suite asks for 0 loops lets pyperf calibrate in
+its first round (one extra calibration process, recorded in the JSON as pyperf does);
+later rounds reuse that count, so every sample of a cell times the same number of
+operations.
+
+What survives
+-------------
+A sample counts once it is in its configuration's pyperf file. The worker writes its
+run to a file of its own; only after it exited successfully does the executor merge
+that run into ``RUN/<configuration>.json``, written whole through a temporary file and
+a rename (``bench.rundir.files``), so no signal at any moment can cut a result file
+short. The run holds its directory's lock throughout (``bench.rundir.lock``) and
+records in the manifest its PID, host, a heartbeat after every sample, the loops of
+every (cell, configuration), and how it ended: complete, failed (any error) or
+interrupted (SIGINT, SIGTERM, SIGHUP: the worker in flight is stopped and its sample
+discarded). ``resume`` continues an interrupted or failed run: it skips every (cell,
+configuration, round) that already has its sample and reuses the recorded loops, so
+the finished run has the same cells and sample counts as one never interrupted.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
+from types import FrameType
 from typing import Protocol
 
 import pyperf
 
-from bench.rundir.layout import prepare_run_dir, suite_path
-from bench.rundir.manifest import RunManifest, write_manifest
+from bench.rundir.files import RunDirError, remove_stale_temporaries, write_suite
+from bench.rundir.layout import (check_new_run_dir, make_run_dir, sample_in_flight_path, suite_path,
+                                 worker_log_path)
+from bench.rundir.lock import RunLock
+from bench.rundir.manifest import RunManifest, read_manifest, write_manifest
+from bench.rundir.results import samples_of
 from bench.sampling import SampleSettings, pyperf_options
 
 Progress = Callable[[str], None]
@@ -48,6 +72,28 @@ Progress = Callable[[str], None]
 
 class RunError(RuntimeError):
     """The run could not start or a worker failed; the message says which and where."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is (a KeyboardInterrupt), with its signal number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP raise :class:`Interrupted`, as SIGINT raises KeyboardInterrupt."""
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class Suite(Protocol):
@@ -102,12 +148,44 @@ def worker_command(suite: Suite, cell: str, configuration: str, loops: int,
     """One round of one (cell, configuration): pyperf's manager with one worker process."""
     module, arguments = suite.worker(cell, configuration)
     return [python, "-m", module, *arguments,
-            *pyperf_options(suite.settings, loops, suite_path(suite.run_dir, configuration))]
+            *pyperf_options(suite.settings, loops, sample_in_flight_path(suite.run_dir))]
 
 
-def launch(command: Sequence[str]) -> int:
-    """Run one worker command, its output going to ours; its exit status."""
-    return subprocess.run(command, check=False).returncode
+def _die_with_parent() -> None:
+    """In the worker, before it starts: ask Linux to SIGKILL it when the run's process dies,
+    so a run killed with SIGKILL leaves no worker writing into its directory afterwards."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def launch(command: Sequence[str], log: Path) -> int:
+    """Run one worker command, its standard output going to ours and its standard error
+    appended to ``log``; its exit status. On any exception (an interrupt included) the
+    worker is killed before the exception goes on (``subprocess.run`` does so), and it
+    dies with this process even if this one is killed outright (``_die_with_parent``)."""
+    with open(log, "ab") as errors:
+        return subprocess.run(command, check=False, stderr=errors, preexec_fn=_die_with_parent).returncode
+
+
+def log_size(log: Path) -> int:
+    try:
+        return log.stat().st_size
+    except OSError:
+        return 0
+
+
+def last_line(log: Path, since: int = 0) -> str:
+    """The last non-empty line ``log`` gained after offset ``since`` (a worker's last word), "" if none."""
+    try:
+        with open(log, "rb") as handle:
+            handle.seek(max(since, os.fstat(handle.fileno()).st_size - 4096))
+            lines = handle.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
 
 def calibrated_loops(json_path: Path, benchmark: str) -> int:
@@ -119,55 +197,138 @@ def calibrated_loops(json_path: Path, benchmark: str) -> int:
     return int(loops)
 
 
-def execute(suite: Suite, python: str = sys.executable, progress: Progress = lambda message: None) -> RunManifest:
+def merge_sample(sample: Path, target: Path) -> None:
+    """Add the runs of the worker's file ``sample`` to the suite ``target``, written whole; then drop ``sample``."""
+    try:
+        new = pyperf.BenchmarkSuite.load(str(sample))
+        suite = pyperf.BenchmarkSuite.load(str(target)) if target.exists() else None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise RunError(f"cannot merge the sample {sample} into {target}: {error}") from None
+    if suite is None:
+        suite = new
+    else:
+        for benchmark in new.get_benchmarks():
+            suite.add_runs(benchmark)
+    write_suite(target, suite)
+    sample.unlink()
+
+
+def completed_samples(run_dir: Path, configurations: Sequence[str]) -> dict[tuple[str, str], int]:
+    """(cell, configuration) -> samples already in the run's pyperf files."""
+    done: dict[tuple[str, str], int] = {}
+    for configuration in configurations:
+        path = suite_path(run_dir, configuration)
+        if not path.exists():
+            continue
+        try:
+            benchmarks = pyperf.BenchmarkSuite.load(str(path)).get_benchmarks()
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise RunError(f"{path}: cannot read the samples so far: {error}") from None
+        for benchmark in benchmarks:
+            done[benchmark.get_name(), configuration] = len(samples_of(benchmark))
+    return done
+
+
+def execute(suite: Suite, python: str = sys.executable, progress: Progress = lambda message: None,
+            resume: bool = False) -> RunManifest:
     """Run ``suite`` round by round (see the module docstring); the final manifest.
 
     ``progress`` receives one line per round; the workers' own output goes to this
-    process's stdout. The manifest (``meta/run.json``) is rewritten after every round,
-    so an interrupted run says how far it got. Raises RunDirError if the directory is
-    not usable, RunError if a worker fails; KeyboardInterrupt is recorded, then re-raised.
+    process's stdout, their standard error to ``RUN/meta/workers.log``. The manifest is
+    rewritten after every sample, so an interrupted run says how far it got. With
+    ``resume``, the run directory's manifest is continued instead of a new run started.
+    Raises RunDirError if the directory is not usable (exists, is in use by another
+    run), RunError if a worker fails; every way out is recorded in the manifest, and
+    an interrupt is re-raised.
     """
-    run_dir, settings = suite.run_dir, suite.settings
-    prepare_run_dir(run_dir)
-    manifest = suite.new_manifest()
-    write_manifest(run_dir, manifest)
-    with recording_outcome(run_dir, manifest):
-        suite.prepare(progress)
-        cells, configurations = suite.cell_names(), suite.configurations
-        loops = {(cell, name): suite.initial_loops(cell, name) for cell in cells for name in configurations}
-        for round_index in range(settings.processes):
-            progress(f"round {round_index + 1}/{settings.processes}: "
-                     f"{len(cells)} cells x {len(configurations)} configurations")
-            for cell in cells:
-                for configuration in rotated(configurations, round_index):
-                    key = (cell, configuration)
-                    command = worker_command(suite, cell, configuration, loops[key], python)
-                    run_worker(launch, command, f"{cell} on {configuration}", run_dir)
-                    if loops[key] == 0:
-                        loops[key] = calibrated_loops(suite_path(run_dir, configuration), cell)
-            manifest.rounds_completed = round_index + 1
-            write_manifest(run_dir, manifest)
+    run_dir = suite.run_dir
+    if not resume:
+        check_new_run_dir(run_dir)
+        make_run_dir(run_dir)
+    with RunLock(run_dir) as lock:
+        manifest = _continued(suite) if resume else _started(suite)
+        with recording_outcome(run_dir, manifest):
+            _rounds(suite, manifest, lock, python, progress)
     return manifest
 
 
-def run_worker(launch: Callable[[Sequence[str]], int], command: Sequence[str], what: str, run_dir: Path) -> None:
-    """Launch one worker process; RunError naming ``what`` if it fails."""
-    returncode = launch(command)
-    if returncode != 0:
-        raise RunError(f"the worker for {what} failed (exit status {returncode}); "
-                       f"partial results are in {run_dir}")
+def _started(suite: Suite) -> RunManifest:
+    # Checked again now that this process holds the lock: another run may have got in
+    # between the first check and the lock.
+    check_new_run_dir(suite.run_dir)
+    manifest = suite.new_manifest()
+    _stamp(manifest)
+    write_manifest(suite.run_dir, manifest)
+    return manifest
+
+
+def _continued(suite: Suite) -> RunManifest:
+    manifest = read_manifest(suite.run_dir)
+    if manifest is None:
+        raise RunDirError(f"{suite.run_dir}: no manifest (meta/run.json): not a run to resume")
+    if manifest.status == "complete":
+        raise RunDirError(f"{suite.run_dir}: the run is complete; nothing to resume")
+    remove_stale_temporaries(suite.run_dir)
+    sample_in_flight_path(suite.run_dir).unlink(missing_ok=True)  # a sample its worker never finished
+    manifest.status, manifest.finished = "running", ""
+    manifest.resumed.append(utc_now())
+    _stamp(manifest)
+    write_manifest(suite.run_dir, manifest)
+    return manifest
+
+
+def _stamp(manifest: RunManifest) -> None:
+    manifest.pid, manifest.host, manifest.heartbeat = os.getpid(), socket.gethostname(), utc_now()
+
+
+def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, progress: Progress) -> None:
+    run_dir, settings = suite.run_dir, suite.settings
+    cells, configurations = suite.cell_names(), suite.configurations
+    if not manifest.prepared:
+        suite.prepare(progress)
+        manifest.loops = {cell: {name: suite.initial_loops(cell, name) for name in configurations} for cell in cells}
+        manifest.prepared = True
+        write_manifest(run_dir, manifest)
+    done = completed_samples(run_dir, configurations)
+    log = worker_log_path(run_dir)
+    for round_index in range(settings.processes):
+        progress(f"round {round_index + 1}/{settings.processes}: "
+                 f"{len(cells)} cells x {len(configurations)} configurations")
+        for cell in cells:
+            for configuration in rotated(configurations, round_index):
+                if done.get((cell, configuration), 0) > round_index:
+                    continue  # resumed: this sample is in the file already
+                if not lock.still_ours():
+                    raise RunError(f"{run_dir} was deleted or replaced while the run was going; stopped")
+                loops = manifest.loops[cell][configuration]
+                sample = sample_in_flight_path(run_dir)
+                sample.unlink(missing_ok=True)
+                logged = log_size(log)
+                returncode = launch(worker_command(suite, cell, configuration, loops, python), log)
+                if returncode != 0:
+                    raise RunError(f"the worker for {cell} on {configuration} failed (exit status {returncode}): "
+                                   f"{last_line(log, logged) or 'no message'}; its output is in {log}, "
+                                   f"partial results in {run_dir}")
+                if loops == 0:
+                    manifest.loops[cell][configuration] = calibrated_loops(sample, cell)
+                merge_sample(sample, suite_path(run_dir, configuration))
+                manifest.heartbeat = utc_now()
+                write_manifest(run_dir, manifest)
+        manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
+        write_manifest(run_dir, manifest)
 
 
 @contextmanager
 def recording_outcome(run_dir: Path, manifest: RunManifest) -> Iterator[None]:
-    """Record in the manifest how the rounds inside ended: complete, failed (a RunError)
-    or interrupted, so a report of the run can say how far it got."""
+    """Record in the manifest how the rounds inside ended: complete, interrupted (an
+    interrupt, SIGTERM and SIGHUP included) or failed (any other error), so a report of
+    the run can say how far it got."""
     try:
         yield
     except KeyboardInterrupt:
         _finish(run_dir, manifest, "interrupted")
         raise
-    except RunError:
+    except BaseException:
         _finish(run_dir, manifest, "failed")
         raise
     _finish(run_dir, manifest, "complete")
@@ -176,4 +337,8 @@ def recording_outcome(run_dir: Path, manifest: RunManifest) -> Iterator[None]:
 def _finish(run_dir: Path, manifest: RunManifest, status: str) -> None:
     manifest.status = status
     manifest.finished = utc_now()
-    write_manifest(run_dir, manifest)
+    # If the manifest cannot be written either (a full disk, the directory gone), the
+    # error that ended the run is the one to report; a reader then finds "running" and
+    # no live holder of the lock, and says the process is gone.
+    with suppress(OSError):
+        write_manifest(run_dir, manifest)

@@ -62,12 +62,12 @@ def sampling_options(mode: str, settings: SampleSettings) -> list[str]:
     return options
 
 
-def pyperf_options(settings: SampleSettings, loops: int, append_to: Path) -> list[str]:
+def pyperf_options(settings: SampleSettings, loops: int, output: Path) -> list[str]:
     """pyperf's options for one round of one (cell, configuration): its manager with one
-    worker process, appending that process's run to ``append_to``.
+    worker process, writing that process's run to the new file ``output``.
 
-    >>> pyperf_options(SAMPLE_MODES["fast"], 0, Path("RUN/btree.json"))
-    ['--processes=1', '--values=2', '--warmups=1', '--min-time=0.05', '--loops=0', '--append=RUN/btree.json']
+    >>> pyperf_options(SAMPLE_MODES["fast"], 0, Path("RUN/meta/sample.json"))
+    ['--processes=1', '--values=2', '--warmups=1', '--min-time=0.05', '--loops=0', '--output=RUN/meta/sample.json']
     """
     return ["--processes=1", f"--values={settings.values}", f"--warmups={settings.warmups}",
-            f"--min-time={settings.min_time!r}", f"--loops={loops}", f"--append={append_to}"]
+            f"--min-time={settings.min_time!r}", f"--loops={loops}", f"--output={output}"]

@@ -13,6 +13,7 @@ a worker module also runs alone like any pyperf script.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -44,6 +45,17 @@ class TimedBenchmark:
     inner_loops: int | None = None
     metadata: dict[str, str | int] = field(default_factory=dict)
     counted: Callable[[], OpsCount] | None = None
+
+
+def _killed_by(error: RuntimeError) -> str:
+    """"killed by SIGKILL (...)" when pyperf's message gives a negative exit code, else ""."""
+    code = str(error).rsplit(" ", 1)[-1]
+    if code.startswith("-") and code[1:].isdigit():
+        number = int(code[1:])
+        name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+        hint = " (as the kernel's OOM killer does)" if number == signal.SIGKILL else ""
+        return f"killed by {name}{hint}"
+    return ""
 
 
 class PyperfWorker(ABC):
@@ -82,6 +94,14 @@ class PyperfWorker(ABC):
             runner.bench_time_func(timed.name, timed.function, *timed.args, inner_loops=timed.inner_loops)
         except WrongAnswerError as error:
             sys.exit(f"{self.module}: wrong count: {error}")
+        except RuntimeError as error:
+            if args.worker:
+                raise
+            # pyperf's manager: a worker process it spawned failed. A worker that exited
+            # said why on stderr already, and that line stays the log's last; one that
+            # was killed could not, so the manager says so, in one line, not a traceback.
+            killed = _killed_by(error)
+            sys.exit(f"{self.module}: the worker process was {killed}" if killed else 1)
         if args.worker and args.ops_file and timed.counted is not None and timed.counted().requests:
             add_ops(args.ops_file, timed.name, timed.counted())
 

@@ -13,11 +13,17 @@ A file is a sequence of lines of three kinds; everything else (``PASS``,
 Values are normalised like benchstat does before they are stored: ``ns`` in a
 unit's numerator becomes ``sec`` (``ns/op`` -> ``sec/op``, value * 1e-9) and
 ``MB`` becomes ``B`` (``MB/s`` -> ``B/s``, value * 1e6); other units such as
-``B/op``, ``allocs/op`` or ``objects/op`` are kept as they are.
+``B/op``, ``allocs/op`` or ``objects/op`` are kept as they are. A value must be
+finite once normalised (``1e999 ns/op`` is refused, not read as infinity).
+
+A file is read only up to :data:`MAX_FILE_BYTES` (a larger one, or an endless
+device such as ``/dev/zero``, is refused after that many bytes), and must be
+UTF-8 text without NUL bytes.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +33,15 @@ _PREFIX = "Benchmark"
 _ITERATIONS = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _UNIT_SEPARATORS = re.compile(r"([*/\-\s])")
+
+# The most bytes read from one file. Generous for Go benchmark output: a result line
+# is about 100 bytes, so `go test -bench . -count 10` over 1,000 benchmarks is about
+# 1 MB and 64 MiB holds over 600,000 result lines; yet small enough to hold in memory
+# and to refuse a wrong argument (a log, an image, /dev/zero) in well under a second.
+MAX_FILE_BYTES = 64 * 2**20
+# Bytes asked of the OS per read: a bounded read of a pipe or device never asks for
+# more than what is left of the limit, and the limit is not allocated up front.
+_READ_CHUNK = 2**20
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,10 @@ def _parse_benchmark_line(
         if i + 1 >= len(measurements):
             raise error(f"measurement {number!r} of benchmark {name!r} has no unit")
         unit_value, unit = tidy_unit(float(number), measurements[i + 1])
+        if not math.isfinite(unit_value):  # float() and the scaling overflow to inf, not fail
+            raise error(
+                f"measurement {number!r} of benchmark {name!r} is not a finite number of {unit}"
+            )
         values.append((unit, unit_value))
     return BenchmarkResult(name, int(fields[1]), tuple(values), tuple(config.items()), line)
 
@@ -202,23 +221,63 @@ def parse_text(text: str, label: str) -> GoBenchFile:
     return GoBenchFile(label, _common_config(results), _group_values(results), results)
 
 
-def parse_file(path: Path, label: str | None = None) -> GoBenchFile:
-    """Read and parse a Go benchmark file (UTF-8), labelled by ``path`` as given.
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, refusing a file of more than ``limit`` bytes.
 
-    Raises ``ValueError`` naming the file when it cannot be read or decoded,
-    and as :func:`parse_text` for its contents.
+    Regular files, pipes and devices are read alike, by bounded reads of the
+    unbuffered file, so at most ``limit + 1`` bytes are read (``/dev/zero`` ends
+    there too). Raises ``ValueError`` naming the file when it cannot be opened or
+    read (missing, a directory, no permission) or is too large.
 
-    Cost: O(file size).
+    Cost: O(min(file size, limit)) time and memory.
     """
-    name = str(path) if label is None else label
+    chunks: list[bytes] = []
+    size = 0
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb", buffering=0) as stream:
+            while size <= limit:
+                chunk = stream.read(min(_READ_CHUNK, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
     except OSError as exc:
         reason = exc.strerror or exc
         raise ValueError(f"cannot read benchmark file {str(path)!r}: {reason}") from exc
+    if size > limit:
+        raise ValueError(f"{path}: not Go benchmark text: larger than {limit:,} bytes")
+    return b"".join(chunks)
+
+
+def decode_text(data: bytes, label: str) -> str:
+    """``data`` as text; ``ValueError`` ("<label>: not Go benchmark text: ...") if it
+    holds a NUL byte or is not UTF-8.
+
+    NUL is valid UTF-8 but never appears in text; without this check a zero-filled
+    file, or ASCII in UTF-16 (as Windows PowerShell's ``>`` writes it), would
+    decode and then be misreported as having no benchmark results.
+
+    Cost: O(len(data)).
+    """
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise ValueError(f"{label}: not Go benchmark text: NUL byte at byte {nul}")
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         detail = f"{exc.reason} at byte {exc.start}"
-        raise ValueError(f"{name}: not a UTF-8 text file ({detail})") from exc
-    return parse_text(text, name)
+        message = f"{label}: not Go benchmark text: not a UTF-8 text file ({detail})"
+        raise ValueError(message) from exc
+
+
+def parse_file(path: Path, label: str | None = None, limit: int = MAX_FILE_BYTES) -> GoBenchFile:
+    """Read and parse a Go benchmark file, labelled by ``path`` as given.
+
+    Raises ``ValueError`` naming the file as :func:`read_bounded` (unreadable,
+    more than ``limit`` bytes), :func:`decode_text` (not UTF-8 text) and
+    :func:`parse_text` (no results, a malformed line).
+
+    Cost: O(min(file size, limit)).
+    """
+    name = str(path) if label is None else label
+    return parse_text(decode_text(read_bounded(Path(path), limit), name), name)

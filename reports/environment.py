@@ -33,5 +33,6 @@ def environment_section(run: RunResults) -> str:
     ]
     if run.manifest:
         rows += [["run started (UTC)", run.manifest.started], ["run finished (UTC)", run.manifest.finished or "–"],
-                 ["run status", run.manifest.status]]
+                 ["run status", run.status],
+                 *([["run resumed (UTC)", ", ".join(run.manifest.resumed)]] if run.manifest.resumed else [])]
     return md_table(["", ""], rows)

@@ -28,7 +28,7 @@ from benchstat.render import format_table
 from reports.environment import environment_section
 from reports.markdown import md_table
 from reports.plots import Line, log_lines, palette
-from reports.tables import run_caveats, run_table
+from reports.tables import resumed_note, run_caveats, run_table
 from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
 from scheduling.simulate import SimulationReport, format_simulation
 
@@ -173,8 +173,8 @@ def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Memory
     """The report's Markdown (the plot already drawn, referenced by file name)."""
     bench_table = run_table(run)
     preset = run.manifest.preset if run.manifest else "unknown"
-    status = "\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
-        f"Complete: {len(run.cell_names())} benchmarks x {len(run.configurations)} trackers, every benchmark sampled.")
+    status = resumed_note(run) + ("\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
+        f"Complete: {len(run.cell_names())} benchmarks x {len(run.configurations)} trackers, every benchmark sampled."))
     plots = f"![{plot[0].stem}]({plot[0].name})\n\n{plot[1]}\n" if plot else "No samples to plot.\n"
     sections = [
         f"# Scheduler in-flight tracking: `{run.path}`\n",

@@ -10,6 +10,7 @@ state or display is involved. Cost: ~0.1 s per chart, ~0.5 s to import.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from bench.rundir.files import write_bytes
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,16 @@ def grouped_bars(path: Path, title: str, ylabel: str, groups: Sequence[str], ser
     axes.set_title(title, fontsize=11)
     axes.grid(axis="y", which="both", alpha=0.3)
     axes.legend(fontsize=8, ncols=2)
-    figure.savefig(path, dpi=110)
+    _save(figure, path)
     return path
+
+
+def _save(figure: Figure, path: Path) -> None:
+    """The PNG drawn in memory, then written whole (a full disk or an interrupt leaves no
+    truncated PNG behind to block the next attempt)."""
+    image = io.BytesIO()
+    figure.savefig(image, format="png", dpi=110)
+    write_bytes(path, image.getvalue())
 
 
 def palette(names: Sequence[str]) -> Mapping[str, str]:
@@ -150,5 +161,5 @@ def log_lines(path: Path, title: str, xlabel: str, ylabel: str, panels: Mapping[
         axes.legend(fontsize=8, ncols=2 if len(lines) > 6 else 1)
     if not alone:
         figure.suptitle(title, fontsize=11)
-    figure.savefig(path, dpi=110)
+    _save(figure, path)
     return path

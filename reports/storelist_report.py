@@ -33,7 +33,7 @@ from reports.memory_table import memory_rows, missing_memory
 from reports.plots import Bar, Series, grouped_bars, palette
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
 from reports.sweep import SWEEP_PLOT, sweep_section
-from reports.tables import run_caveats, run_table
+from reports.tables import resumed_note, run_caveats, run_table
 from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
 from stores import STORE_NAMES
 
@@ -235,8 +235,8 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
     """The report's Markdown (plots already drawn, referenced by file name)."""
     table = run_table(run)
     preset = run.manifest.preset if run.manifest else "unknown"
-    status = "\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
-        f"Complete: {len(run.cell_names())} cells x {len(run.configurations)} configurations, every cell sampled.")
+    status = resumed_note(run) + ("\n".join(f"- {caveat}" for caveat in caveats) if caveats else (
+        f"Complete: {len(run.cell_names())} cells x {len(run.configurations)} configurations, every cell sampled."))
     sections = [
         f"# StoreList reproduction: `{run.path}`\n",
         f"{_intro(preset)} The published figures come from Go on "

@@ -61,9 +61,9 @@ def run_caveats(run: RunResults) -> list[str]:
     """What makes one run's table incomplete or uneven (empty when it is neither)."""
     caveats = []
     manifest = run.manifest
-    if manifest is not None and manifest.status != "complete":
+    if manifest is not None and run.status != "complete":
         planned = manifest.settings.get("processes", "?")
-        caveats.append(f"{run.label}: the run is {manifest.status} after "
+        caveats.append(f"{run.label}: the run is {run.status} after "
                        f"{manifest.rounds_completed} of {planned} rounds")
     missing = run.missing_configurations()
     if missing:
@@ -73,6 +73,12 @@ def run_caveats(run: RunResults) -> list[str]:
         caveats.append(f"{run.label}: {store} has no samples of {len(cells)} cells: {', '.join(cells)}")
     counts = {f"{store} {cell}": n for (store, cell), n in run.sample_counts().items()}
     return caveats + _sample_count_caveat(run.label, counts)
+
+
+def resumed_note(run: RunResults) -> str:
+    """"Resumed at T1, T2 (UTC) after an interruption or failure. " for a resumed run, else ""."""
+    resumed = run.manifest.resumed if run.manifest else []
+    return f"Resumed at {', '.join(resumed)} (UTC) after an interruption or failure. " if resumed else ""
 
 
 def runs_caveats(runs: Sequence[RunResults]) -> list[str]:

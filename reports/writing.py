@@ -31,12 +31,14 @@ class ReportOutcome:
 
 
 def refuse_existing(run_dir: Path, names: Iterable[str], force: bool) -> None:
-    """ReportError naming the first of ``report.md`` and ``names`` that exists in ``run_dir``, unless ``force``."""
-    if force:
-        return
+    """ReportError naming the first of ``report.md`` and ``names`` that exists in ``run_dir``,
+    unless ``force``; with ``force`` too if one is a directory (replacing it would lose what it holds)."""
     for name in (REPORT_NAME, *names):
-        if (run_dir / name).exists():
-            raise ReportError(f"{run_dir / name} already exists; pass --force to replace the report")
+        path = run_dir / name
+        if path.is_dir():
+            raise ReportError(f"{path} is a directory; move it away to write the report")
+        if path.exists() and not force:
+            raise ReportError(f"{path} already exists; pass --force to replace the report")
 
 
 def write_report_text(run_dir: Path, text: str) -> Path:

@@ -6,24 +6,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchstat.files import benchstat_files
+from benchstat.files import compare_files
+from benchstat.gotext import MAX_FILE_BYTES
 from benchstat.render import FORMATS
-from storelist.options import EXIT_OK, EXIT_STATUS_HELP, add_format_option, fail, wrap
+from storelist.options import EXIT_STATUS_HELP, add_format_option, fail, notes, wrap
 
 
 def cmd_benchstat(args: argparse.Namespace) -> int:
+    """Print the tables, then a note per caveat (exit 1), or one error line (exit 2)."""
     try:
-        sys.stdout.write(benchstat_files(args.files, args.format))
+        text, caveats = compare_files(args.files, args.format)
     except ValueError as error:
         return fail("benchstat", str(error))
-    return EXIT_OK
+    sys.stdout.write(text)
+    return notes("benchstat", caveats)
 
 
 def add_benchstat(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
         "benchstat", help="benchstat over Go benchmark text files",
         description=wrap("Compare Go benchmark output files (`go test -bench` text) like golang.org/x/perf's "
-                         "benchstat: the first file is the base, one column per file."),
+                         "benchstat: the first file is the base, one column per file. Benchmarks, units "
+                         "or sample counts that differ between the files are named on stderr. A file of "
+                         f"more than {MAX_FILE_BYTES // 2**20} MiB, or that is not UTF-8 text, is refused."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Go benchmark text file")
     add_format_option(parser, FORMATS)

@@ -20,7 +20,9 @@ EXIT_STATUS_HELP = """exit status:
   0  done
   1  done, but the input is incomplete or uneven (missing configurations or cells,
      differing benchmark sets or sample counts); each problem is named on stderr
-  2  nothing done: bad option, unreadable or corrupt file, existing output"""
+  2  nothing done: bad option, unreadable or corrupt file, existing output,
+     no permission or space; or a run that failed (the error is named)
+  128+N  stopped by signal N (130: Ctrl-C, 143: SIGTERM); what was finished is kept"""
 
 
 class Parser(argparse.ArgumentParser):
@@ -39,6 +41,14 @@ def fail(command: str, message: str, status: int = EXIT_ERROR) -> int:
     """Print ``storelist COMMAND: error: MESSAGE`` on stderr; ``status``."""
     sys.stderr.write(f"storelist {command}: error: {message}\n")
     return status
+
+
+def describe_os_error(error: OSError) -> str:
+    """``PATH: reason`` for an OSError, as one line (e.g. ``results/x/report.md: No space left on device``)."""
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{error.filename}: {reason}"
+    return reason
 
 
 def notes(command: str, caveats: Sequence[str]) -> int:

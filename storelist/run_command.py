@@ -4,22 +4,35 @@ A preset name picks the suite: the StoreList presets (``bench.storelist.presets`
 the in-flight ones (``bench.inflight.presets``). Both build a plan that the executor
 runs (``bench.executor``); the sampling options mean the same for both. Options of
 the other suite are refused rather than silently ignored.
+
+``--resume RUN`` rebuilds the plan from the command line the run recorded and goes on
+where it stopped; it refuses a run whose recorded plan this version would build
+differently (other cells, configurations, seed or sampling).
+
+Exit status: 0 done; 2 nothing done (bad option, unusable directory) or the run
+failed; 128 + the signal's number when interrupted (130 for Ctrl-C, 143 for SIGTERM,
+129 for SIGHUP), the finished samples kept and the manifest saying so.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import signal
 from pathlib import Path
 
-from bench.executor import RunError, execute
+from bench.executor import Interrupted, RunError, execute, signals_as_interrupts
 from bench.inflight.presets import INFLIGHT_PRESETS
 from bench.inflight.suite import InFlightPlan
-from bench.rundir.layout import default_run_dir, prepare_run_dir, suite_path
+from bench.rundir.files import RunDirError
+from bench.rundir.layout import check_new_run_dir, default_run_dir, suite_path
+from bench.rundir.lock import has_live_holder
+from bench.rundir.manifest import RunManifest, read_manifest
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from stores import STORE_NAMES
-from storelist.options import (EXIT_INTERRUPTED, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
+from storelist.options import (EXIT_ERROR, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
                                seconds, wrap)
 from workloads import PopulationShape, new_seed
 
@@ -89,22 +102,69 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
     return InFlightPlan(args.output or default_run_dir(), INFLIGHT_PRESETS[args.preset], settings, mode)
 
 
+Plan = StoreListPlan | InFlightPlan
+# The manifest fields a resumed run must reproduce from its recorded command line.
+PLAN_FIELDS: tuple[str, ...] = ("suite", "preset", "configurations", "benchmarks", "seed", "settings", "mode", "facts")
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    return _inflight_plan(args) if args.preset in INFLIGHT_PRESETS else _storelist_plan(args)
+
+
+def _resumed_plan(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Plan:
+    """The plan recorded in ``args.resume``'s manifest, rebuilt; ValueError if it cannot be resumed."""
+    given = [option for option, value in vars(args).items()
+             if option not in ("resume", "func", "parser", "command") and value != parser.get_default(option)]
+    if given:
+        raise ValueError(f"--resume continues the run's recorded plan and takes no other options "
+                         f"(got --{given[0].replace('_', '-')})")
+    run_dir: Path = args.resume
+    if not run_dir.is_dir():
+        raise ValueError(f"{run_dir}: no such run directory")
+    manifest = read_manifest(run_dir)
+    if manifest is None:
+        raise ValueError(f"{run_dir}: no manifest (meta/run.json): not a run to resume")
+    if manifest.status == "complete":
+        raise ValueError(f"{run_dir}: the run is complete; nothing to resume")
+    if has_live_holder(run_dir):
+        raise ValueError(f"{run_dir} is still running (PID {manifest.pid}); it cannot be resumed while it runs")
+    recorded = shlex.split(manifest.command)
+    plan = _plan(parser.parse_args([*recorded[2:], "-o", str(run_dir)]))  # after "storelist run"
+    _check_same_plan(plan.new_manifest(), manifest, run_dir)
+    return plan
+
+
+def _check_same_plan(rebuilt: RunManifest, recorded: RunManifest, run_dir: Path) -> None:
+    for name in PLAN_FIELDS:
+        if getattr(rebuilt, name) != getattr(recorded, name):
+            raise ValueError(f"{run_dir}: this version of storelist-bench builds another plan from the run's "
+                             f"recorded command ({name} differ); resume it with the revision that started it "
+                             f"({recorded.environment.get('git_revision', 'unknown')})")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        plan = _inflight_plan(args) if args.preset in INFLIGHT_PRESETS else _storelist_plan(args)
-        prepare_run_dir(plan.run_dir)  # refuse a used directory before announcing anything
+        plan = _resumed_plan(args, args.parser) if args.resume else _plan(args)
+        if not args.resume:
+            check_new_run_dir(plan.run_dir)  # refuse a used directory before announcing anything
     except (ValueError, RunError) as error:
         return fail("run", str(error))
     seed = f"; seed {plan.seed}" if isinstance(plan, StoreListPlan) else ""
     names = plan.configurations
+    verb = "resuming" if args.resume else "writing to"
     print(f"storelist run: preset {plan.preset.name}, {len(plan.cell_names())} cells x {len(names)} configurations "
-          f"({', '.join(names)}), {plan.settings.processes} samples each{seed}; writing to {plan.run_dir}", flush=True)
+          f"({', '.join(names)}), {plan.settings.processes} samples each{seed}; {verb} {plan.run_dir}", flush=True)
     try:
-        execute(plan, progress=lambda line: print(f"storelist run: {line}", flush=True))
-    except (ValueError, RunError) as error:
-        return fail("run", str(error))
+        with signals_as_interrupts():
+            execute(plan, progress=lambda line: print(f"storelist run: {line}", flush=True), resume=args.resume)
+    except Interrupted as interrupt:
+        return fail("run", f"stopped by {signal.Signals(interrupt.signum).name}; the finished samples are in "
+                    f"{plan.run_dir}: storelist run --resume {plan.run_dir}", 128 + interrupt.signum)
     except KeyboardInterrupt:
-        return fail("run", f"interrupted; partial results are in {plan.run_dir}", EXIT_INTERRUPTED)
+        return fail("run", f"interrupted; the finished samples are in {plan.run_dir}: "
+                    f"storelist run --resume {plan.run_dir}", 128 + signal.SIGINT)
+    except (RunDirError, RunError) as error:
+        return fail("run", str(error), EXIT_ERROR)
     files = ", ".join(suite_path(plan.run_dir, name).name for name in names)
     print(f"storelist run: wrote {plan.run_dir} ({files}; side files in meta/){seed}\n"
           f"  compare: storelist compare {plan.run_dir}\n  report:  storelist report {plan.run_dir}")
@@ -151,4 +211,7 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     how.add_argument("--loops", type=non_negative, help="operations per value (default 0: pyperf calibrates)")
     parser.add_argument("-o", "--output", type=Path, metavar="DIR",
                         help="run directory, new or empty (default: results/<UTC timestamp>)")
-    parser.set_defaults(func=cmd_run)
+    parser.add_argument("--resume", type=Path, metavar="RUN",
+                        help="continue an interrupted or failed run with its recorded plan, keeping every "
+                             "finished sample (no other options)")
+    parser.set_defaults(func=cmd_run, parser=parser)

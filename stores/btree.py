@@ -5,8 +5,10 @@ Elements live in a BTrees ``OOBTree`` ordered by key (upstream: google/btree of 
 the cacher's own indexer (index value -> set of element pointers).
 
 BTrees is used for its C implementation: the pure-Python fallback is two orders of
-magnitude slower and would measure the fallback, not the data structure, so importing
-this module fails loudly when the C extension is not active.
+magnitude slower and would measure the fallback, not the data structure, so opening a
+B-tree store fails loudly (:class:`PurePythonBTreesError`) when the C extension is not
+active. Importing this module does not: commands that never open a B-tree (reading
+results, benchstat, --help) work under ``PURE_PYTHON=1`` too.
 """
 
 from __future__ import annotations
@@ -21,11 +23,17 @@ from stores.element import StoreElement
 from stores.indexer import DEFAULT_INDEXED_FIELDS, ElementIndexer
 from stores.protocol import StoreConfig
 
-if OOBTree is OOBTreePy:
-    raise ImportError(
-        "BTrees is running its pure-Python fallback (no C extension, or PURE_PYTHON is set); "
-        "B-tree timings would be meaningless. Reinstall BTrees with its C extension."
-    )
+
+class PurePythonBTreesError(RuntimeError):
+    """BTrees runs its pure-Python fallback, whose timings would say nothing about the B-tree."""
+
+
+def require_c_btrees() -> None:
+    """PurePythonBTreesError unless BTrees' C implementation is the one in use."""
+    if OOBTree is OOBTreePy:
+        raise PurePythonBTreesError(
+            "BTrees is running its pure-Python fallback (PURE_PYTHON is set, or its C extension is missing), "
+            "so B-tree timings would be meaningless: unset PURE_PYTHON, or reinstall BTrees with its C extension")
 
 
 class BTreeStore:
@@ -33,6 +41,7 @@ class BTreeStore:
     list O(n) sorted; list_prefix O(log n + k) sorted; by_index O(k) unsorted."""
 
     def __init__(self, config: StoreConfig, indexed_fields: Sequence[str] = DEFAULT_INDEXED_FIELDS) -> None:
+        require_c_btrees()
         self.config = config
         self._tree = OOBTree()
         self._indexer = ElementIndexer(indexed_fields)

@@ -141,6 +141,8 @@ def test_is_benchmark_line(line: str, expected: bool) -> None:
         ("BenchmarkX-8  100  fast ns/op", "measurement 'fast'"),
         ("BenchmarkX-8  100  12 ns/op  5", "measurement '5' of benchmark 'X-8' has no unit"),
         ("BenchmarkX-8  100  1_000 ns/op", "measurement '1_000'"),
+        ("BenchmarkX-8  100  1e999 ns/op", "measurement '1e999' of benchmark 'X-8' is not a finite"),
+        ("BenchmarkX-8  100  1e303 MB/s", "is not a finite number of B/s"),  # once scaled to B/s
     ],
 )
 def test_malformed_benchmark_line_names_file_and_line(line: str, message: str) -> None:

@@ -21,7 +21,7 @@ from bench import executor
 from bench.environment import describe_environment
 from bench.executor import RunError, execute, rotated, worker_command
 from bench.rundir.files import RunDirError
-from bench.rundir.layout import prepare_run_dir
+from bench.rundir.layout import check_new_run_dir, make_run_dir
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
@@ -114,27 +114,30 @@ def test_recorded_command_repeats_the_same_plan(argv: list[str], tmp_path: Path)
     assert again == plan
 
 
-def test_worker_command_appends_one_process_to_the_store_file(tmp_path: Path) -> None:
+def test_worker_command_runs_one_process_into_its_own_sample_file(tmp_path: Path) -> None:
     plan = StoreListPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1))
     case = plan.cases[0]
     command = worker_command(plan, case.name, "btree", loops=64, python="py")
     assert command[:3] == ["py", "-m", "bench.storelist.worker"]
     assert "--processes=1" in command and "--loops=64" in command and "--rv=" in command
-    assert f"--append={tmp_path / 'btree.json'}" in command
+    # Never into btree.json itself: the executor merges the sample in once the worker succeeded.
+    assert f"--output={tmp_path / 'meta' / 'sample-in-flight.json'}" in command
+    assert not any(part.startswith("--append") for part in command)
     assert "--seed=9" in command
 
 
 def test_run_directory_must_be_new_or_empty(tmp_path: Path) -> None:
-    prepare_run_dir(tmp_path / "new" / "run")
-    assert (tmp_path / "new" / "run").is_dir()
-    prepare_run_dir(tmp_path / "new" / "run")  # empty: fine
+    check_new_run_dir(tmp_path / "new" / "run")  # absent: fine
+    make_run_dir(tmp_path / "new" / "run")
+    assert (tmp_path / "new" / "run" / "meta").is_dir()
+    check_new_run_dir(tmp_path / "new" / "run")  # nothing but meta/: fine
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
     with pytest.raises(RunDirError, match="not empty"):
-        prepare_run_dir(tmp_path / "full")
+        check_new_run_dir(tmp_path / "full")
     (tmp_path / "file").write_text("mine")
     with pytest.raises(RunDirError, match="not a directory"):
-        prepare_run_dir(tmp_path / "file")
+        check_new_run_dir(tmp_path / "file")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
 
 
@@ -150,7 +153,7 @@ class FakeWorkers:
         self.calls: list[tuple[str, str, int]] = []
         self.fail_at = fail_at
 
-    def __call__(self, command: Sequence[str]) -> int:
+    def __call__(self, command: Sequence[str], log: Path) -> int:
         options = dict(part[2:].split("=", 1) for part in command if part.startswith("--") and "=" in part)
         shape = PopulationShape(int(options["namespaces"]), int(options["pods-per-namespace"]), int(options["nodes"]))
         case = StoreListCase(shape, options["rv"], options["scope"], int(options["paginate"]))
@@ -160,7 +163,7 @@ class FakeWorkers:
         loops = int(options["loops"]) or 32  # 0: "calibrate" to 32
         run = pyperf.Run([1e-5], metadata={"name": case.name, "unit": "second", "loops": loops},
                          collect_metadata=False)
-        pyperf.add_runs(options["append"], pyperf.Benchmark([run]))
+        pyperf.Benchmark([run]).dump(options["output"])
         return 0
 
 

@@ -19,6 +19,20 @@ def manifest_path(run_dir: Path) -> Path:
     return run_dir / META_DIR / "run.json"
 
 
+def lock_path(run_dir: Path) -> Path:
+    return run_dir / META_DIR / "lock"
+
+
+def worker_log_path(run_dir: Path) -> Path:
+    """Where the worker processes' standard error goes (pyperf's tracebacks among it)."""
+    return run_dir / META_DIR / "workers.log"
+
+
+def sample_in_flight_path(run_dir: Path) -> Path:
+    """The pyperf file the worker in flight writes; merged into its suite once the worker succeeded."""
+    return run_dir / META_DIR / "sample-in-flight.json"
+
+
 def ops_path(run_dir: Path, configuration: str) -> Path:
     return run_dir / META_DIR / f"ops-{configuration}.json"
 
@@ -40,15 +54,29 @@ def default_run_dir(results: Path = Path("results")) -> Path:
     return results / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def prepare_run_dir(run_dir: Path) -> None:
-    """Create ``run_dir``; RunDirError if it exists and is not an empty directory, or cannot be made."""
-    if run_dir.exists():
-        if not run_dir.is_dir():
-            raise RunDirError(f"{run_dir} exists and is not a directory; choose another -o")
-        if any(run_dir.iterdir()):
-            raise RunDirError(f"{run_dir} already exists and is not empty; choose another -o "
-                              "(existing results are never overwritten)")
+def check_new_run_dir(run_dir: Path) -> None:
+    """RunDirError unless ``run_dir`` is absent, or a directory holding nothing but an unheld lock.
+
+    A first look before a run announces itself; the run checks again once it holds
+    the directory's lock (``bench.executor``), which is what makes two runs into one
+    directory impossible.
+    """
+    if not run_dir.exists():
+        return
+    if not run_dir.is_dir():
+        raise RunDirError(f"{run_dir} exists and is not a directory; choose another -o")
     try:
-        run_dir.mkdir(parents=True, exist_ok=True)
+        entries = {path.relative_to(run_dir) for path in run_dir.rglob("*")}
+    except OSError as error:
+        raise RunDirError(f"cannot read {run_dir}: {error.strerror or error}") from None
+    if entries - {Path(META_DIR), lock_path(run_dir).relative_to(run_dir)}:
+        raise RunDirError(f"{run_dir} already exists and is not empty; choose another -o "
+                          "(existing results are never overwritten; storelist run --resume continues a run)")
+
+
+def make_run_dir(run_dir: Path) -> None:
+    """Create ``run_dir`` and its ``meta/`` (parents too); RunDirError if it cannot be made."""
+    try:
+        (run_dir / META_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise RunDirError(f"cannot create {run_dir}: {error.strerror or error}") from None

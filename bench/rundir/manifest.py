@@ -43,6 +43,16 @@ class RunManifest:
     status: str = "running"  # one of STATUSES
     rounds_completed: int = 0
     finished: str = ""
+    # Who runs it: a reader that finds "running" and no live lock holder knows the
+    # process is gone (bench.rundir.lock); the heartbeat is the last sign of life.
+    pid: int = 0
+    host: str = ""
+    heartbeat: str = ""
+    # The executor's state, so a resumed run continues with the same plan: whether the
+    # once-per-run measurements are recorded, and the loops of every (cell, configuration).
+    prepared: bool = False
+    loops: dict[str, dict[str, int]] = field(default_factory=dict)
+    resumed: list[str] = field(default_factory=list)  # when the run was resumed (UTC)
     format: int = MANIFEST_FORMAT
 
     def to_dict(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ incomplete (a configuration or cell missing) is loaded and reported by the
 
 from __future__ import annotations
 
+import os
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pyperf
 
 from bench.rundir.files import RunDirError
 from bench.rundir.layout import ops_path, suite_path
+from bench.rundir.lock import has_live_holder
 from bench.rundir.manifest import RunManifest, read_manifest
 from bench.rundir.ops import OpsCount, load_ops
 from stores import STORE_NAMES
@@ -52,6 +54,16 @@ class RunResults:
     @property
     def label(self) -> str:
         return str(self.path)
+
+    @property
+    def status(self) -> str:
+        """The manifest's status, except that a "running" run whose process is gone is
+        "interrupted (its process is gone)" (no live holder of its lock); "unknown" without a manifest."""
+        if self.manifest is None:
+            return "unknown"
+        if self.manifest.status == "running" and not has_live_holder(self.path):
+            return "interrupted (its process is gone)"
+        return self.manifest.status
 
     def planned_configurations(self) -> list[str]:
         """The configurations the run set out to measure (all four without a manifest)."""
@@ -122,6 +134,10 @@ def load_run(run_dir: Path) -> RunResults:
         raise RunDirError(f"{run_dir}: no such run directory")
     if not run_dir.is_dir():
         raise RunDirError(f"{run_dir}: not a run directory (expected a directory of pyperf JSON files)")
+    try:
+        os.listdir(run_dir)
+    except OSError as error:
+        raise RunDirError(f"{run_dir}: cannot read: {error.strerror or error}") from None
     manifest = read_manifest(run_dir)
     # Without a manifest (pyperf files copied by hand) look for the four store configurations.
     planned = manifest.configurations if manifest else STORE_NAMES

@@ -24,6 +24,19 @@ from stores.cacher import Cacher
 from workloads import RESOURCE_PREFIX, Population, PopulationShape, generate_population, pod_attrs
 
 
+# A worker process's peak RSS per pod, measured at 150k pods (50 x 3000, 5000 nodes):
+# 1343 B with btree+index, 1349 B with map+index (population, storage, one store and
+# the expected counts; `ru_maxrss` after build_fixture and ExpectedCounts). Rounded up
+# to 2 KiB for the estimate, plus the interpreter and imports.
+ESTIMATED_BYTES_PER_POD = 2048
+ESTIMATED_BASE_BYTES = 64 * 2**20
+
+
+def estimated_worker_bytes(shape: PopulationShape) -> int:
+    """What one worker process holding ``shape``'s fixture needs, roughly (see the constants)."""
+    return ESTIMATED_BASE_BYTES + ESTIMATED_BYTES_PER_POD * shape.pods
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic GC for a bulk build, then freeze what was built out of its reach."""

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.environment import describe_environment
+from bench.environment import available_memory_bytes, describe_environment
 from bench.executor import Progress, RunError, utc_now
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.layout import ops_path
@@ -36,10 +36,12 @@ from bench.storelist.cases import RECENT_REVISIONS, StoreListCase
 from bench.storelist.createlist import CreateListCase
 from bench.storelist.createlist_worker import CreateListWorker
 from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
+from bench.storelist.fixture import ESTIMATED_BYTES_PER_POD, estimated_worker_bytes
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.presets import Preset
 from bench.storelist.worker import StoreListWorker, cell_arguments
 from stores import STORE_NAMES, store_config
+from stores.btree import PurePythonBTreesError, require_c_btrees
 
 
 def ordered_stores(names: Sequence[str]) -> tuple[str, ...]:
@@ -72,6 +74,23 @@ class StoreListPlan:
             if case.rv_match and case.shape.pods < RECENT_REVISIONS:
                 raise ValueError(f"{case.name} needs at least {RECENT_REVISIONS} pods: its resourceVersions "
                                  f"cycle over the last {RECENT_REVISIONS} revisions")
+        if any(store_config(store).ordered for store in self.configurations):
+            try:
+                require_c_btrees()
+            except PurePythonBTreesError as error:
+                raise ValueError(str(error)) from None
+        self._check_memory()
+
+    def _check_memory(self) -> None:
+        """ValueError, before anything starts, if a worker could not hold the largest population."""
+        available = available_memory_bytes()
+        if available is None or not self.preset.shapes:
+            return
+        largest = max(self.preset.shapes, key=lambda shape: shape.pods)
+        needed = estimated_worker_bytes(largest)
+        if needed > available:
+            raise ValueError(f"a worker holding {largest.benchmark_name} would need about {needed / 2**30:.1f} GiB "
+                             f"({ESTIMATED_BYTES_PER_POD} B per pod), but this machine has {available / 2**30:.1f} GiB available")
 
     @property
     def cases(self) -> list[StoreListCase]:
