@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 import pyperf
 
 TEMPORARY_SUFFIX = ".tmp"
-# Test hook: a write to a file of this name stops after filling its temporary file and
-# waits there (so a test can send a signal inside the write); it says so by creating
-# PAUSE_MARKER beside the file. Never set outside the fault tests.
+# Test hook: a write that replaces an existing file of this name stops after filling
+# its temporary file and waits there, so a test can send a signal inside the write; it
+# says so by creating PAUSE_MARKER beside the file. Never set outside the fault tests.
 PAUSE_ENVIRONMENT = "STORELIST_PAUSE_IN_WRITE"
 PAUSE_MARKER = ".paused-in-write"
 
@@ -45,7 +45,7 @@ def _write_atomically(path: Path, fill: Callable[[BinaryIO], None]) -> None:
         with open(temporary, "wb") as handle:
             fill(handle)
             handle.flush()
-            if os.environ.get(PAUSE_ENVIRONMENT) == path.name:
+            if os.environ.get(PAUSE_ENVIRONMENT) == path.name and path.exists():
                 (path.parent / PAUSE_MARKER).touch()
                 time.sleep(3600)
             os.fsync(handle.fileno())
