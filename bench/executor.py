@@ -48,6 +48,7 @@ import ctypes
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -60,14 +61,13 @@ from typing import Protocol
 import pyperf
 
 from bench.rundir.files import RunDirError, remove_stale_temporaries, write_suite
-from bench.rundir.layout import (check_new_run_dir, make_run_dir, sample_in_flight_path, suite_path,
-                                 worker_log_path)
+from bench.rundir.layout import check_new_run_dir, make_run_dir, sample_dir_path, suite_path, worker_log_path
 from bench.rundir.lock import RunLock
 from bench.rundir.manifest import RunManifest, read_manifest, write_manifest
 from bench.rundir.results import samples_of
-from bench.sampling import SampleSettings, pyperf_options
+from bench.sampling import SampleSettings
+from bench.worker import killed_by
 
-Progress = Callable[[str], None]
 
 
 class RunError(RuntimeError):
@@ -111,6 +111,11 @@ class Suite(Protocol):
         """The cells of one round, in order."""
         ...
 
+    def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
+        """The worker processes of ``cell`` in round ``round_index``, in order, each as the
+        configurations it samples: one each (unpaired), or all of them (paired)."""
+        ...
+
     def new_manifest(self) -> RunManifest:
         """The manifest of a run of this plan that has not started."""
         ...
@@ -120,12 +125,53 @@ class Suite(Protocol):
         ...
 
     def initial_loops(self, cell: str, configuration: str) -> int:
-        """Operations per value of every sample; 0 lets pyperf calibrate in round 1."""
+        """Operations per value or block of every sample; 0: calibrated in round 1, then fixed."""
         ...
 
-    def worker(self, cell: str, configuration: str) -> tuple[str, list[str]]:
-        """The worker module of ``cell`` and the options that name the cell to it."""
+    def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
+               output: Path) -> tuple[str, list[str]]:
+        """The worker module for ``unit`` of ``cell`` and its options: it writes one pyperf
+        file per configuration, ``output/<configuration>.json``."""
         ...
+
+
+class Progress(Protocol):
+    """What a run tells its user while it goes (``storelist.progress`` draws it)."""
+
+    def note(self, message: str) -> None:
+        """A line about the run (memory measured, loops chosen)."""
+        ...
+
+    def begin(self, total: int, done: int) -> None:
+        """``total`` worker processes in the run, ``done`` of them finished already (resumed)."""
+        ...
+
+    def start(self, round_index: int, rounds: int, cell: str, unit: tuple[str, ...]) -> None:
+        """A worker process starts."""
+        ...
+
+    def finish(self) -> None:
+        """The worker process started last has finished and its samples are kept."""
+        ...
+
+
+class LineProgress:
+    """Progress as plain lines through ``write`` (the default; tests and logs)."""
+
+    def __init__(self, write: Callable[[str], None] = lambda line: None) -> None:
+        self._write = write
+
+    def note(self, message: str) -> None:
+        self._write(message)
+
+    def begin(self, total: int, done: int) -> None:
+        self._write(f"{total} worker processes, {done} done")
+
+    def start(self, round_index: int, rounds: int, cell: str, unit: tuple[str, ...]) -> None:
+        self._write(f"round {round_index + 1}/{rounds}: {cell} on {', '.join(unit)}")
+
+    def finish(self) -> None:
+        pass
 
 
 def utc_now() -> str:
@@ -143,12 +189,11 @@ def rotated(names: Sequence[str], round_index: int) -> list[str]:
     return [*names[shift:], *names[:shift]]
 
 
-def worker_command(suite: Suite, cell: str, configuration: str, loops: int,
+def worker_command(suite: Suite, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
                    python: str = sys.executable) -> list[str]:
-    """One round of one (cell, configuration): pyperf's manager with one worker process."""
-    module, arguments = suite.worker(cell, configuration)
-    return [python, "-m", module, *arguments,
-            *pyperf_options(suite.settings, loops, sample_in_flight_path(suite.run_dir))]
+    """One worker process of ``unit`` of ``cell`` in round ``round_index``."""
+    module, arguments = suite.worker(cell, unit, loops, round_index, sample_dir_path(suite.run_dir))
+    return [python, "-m", module, *arguments]
 
 
 def _die_with_parent() -> None:
@@ -162,12 +207,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 def launch(command: Sequence[str], log: Path) -> int:
-    """Run one worker command, its standard output going to ours and its standard error
+    """Run one worker command, its output (pyperf's lines and warnings, tracebacks)
     appended to ``log``; its exit status. On any exception (an interrupt included) the
     worker is killed before the exception goes on (``subprocess.run`` does so), and it
     dies with this process even if this one is killed outright (``_die_with_parent``)."""
-    with open(log, "ab") as errors:
-        return subprocess.run(command, check=False, stderr=errors, preexec_fn=_die_with_parent).returncode
+    with open(log, "ab") as output:
+        return subprocess.run(command, check=False, stdout=output, stderr=subprocess.STDOUT,
+                              preexec_fn=_die_with_parent).returncode
 
 
 def log_size(log: Path) -> int:
@@ -197,25 +243,36 @@ def calibrated_loops(json_path: Path, benchmark: str) -> int:
     return int(loops)
 
 
-def merge_sample(sample: Path, target: Path) -> None:
-    """Add the runs of the worker's file ``sample`` to the suite ``target``, written whole; then drop ``sample``."""
+ROUND_KEY = "storelist_round"  # run metadata: the executor's round that made the run
+
+
+def merge_sample(sample: Path, target: Path, round_index: int) -> None:
+    """Put the runs of the worker's file ``sample`` into the suite ``target``, written whole,
+    replacing any runs of the same benchmark from the same round (so that a sample merged
+    again after an interruption is not counted twice); then drop ``sample``."""
     try:
         new = pyperf.BenchmarkSuite.load(str(sample))
         suite = pyperf.BenchmarkSuite.load(str(target)) if target.exists() else None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise RunError(f"cannot merge the sample {sample} into {target}: {error}") from None
-    if suite is None:
-        suite = new
-    else:
+    if suite is not None:
+        names = set(new.get_benchmark_names())
+        kept = [pyperf.Benchmark(runs) for benchmark in suite.get_benchmarks()
+                if (runs := [run for run in benchmark.get_runs()
+                             if benchmark.get_name() not in names or run.get_metadata().get(ROUND_KEY) != round_index])]
+        suite = pyperf.BenchmarkSuite(kept)
         for benchmark in new.get_benchmarks():
             suite.add_runs(benchmark)
-    write_suite(target, suite)
+    write_suite(target, suite or new)
     sample.unlink()
 
 
-def completed_samples(run_dir: Path, configurations: Sequence[str]) -> dict[tuple[str, str], int]:
-    """(cell, configuration) -> samples already in the run's pyperf files."""
-    done: dict[tuple[str, str], int] = {}
+def rounds_done(run_dir: Path, configurations: Sequence[str]) -> dict[tuple[str, str], set[int]]:
+    """(cell, configuration) -> the rounds whose sample is in the run's pyperf files.
+
+    A run without a round in its metadata (written by hand) counts as the next round.
+    """
+    done: dict[tuple[str, str], set[int]] = {}
     for configuration in configurations:
         path = suite_path(run_dir, configuration)
         if not path.exists():
@@ -225,16 +282,31 @@ def completed_samples(run_dir: Path, configurations: Sequence[str]) -> dict[tupl
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise RunError(f"{path}: cannot read the samples so far: {error}") from None
         for benchmark in benchmarks:
-            done[benchmark.get_name(), configuration] = len(samples_of(benchmark))
+            rounds = done.setdefault((benchmark.get_name(), configuration), set())
+            for run in benchmark.get_runs():
+                if run.values:
+                    tag = run.get_metadata().get(ROUND_KEY)
+                    rounds.add(tag if isinstance(tag, int) else len(rounds))
     return done
 
 
-def execute(suite: Suite, python: str = sys.executable, progress: Progress = lambda message: None,
+def unstable(sample: Path) -> bool:
+    """Whether pyperf's stability rule flags the sample: its values' standard deviation at
+    least 10% of their mean, or a value 50% or more off the mean (pyperf's ``format_checks``)."""
+    values = [value for benchmark in pyperf.BenchmarkSuite.load(str(sample)).get_benchmarks()
+              for value in benchmark.get_values()]
+    if len(values) < 2:
+        return False
+    mean = statistics.fmean(values)
+    return statistics.stdev(values) >= 0.1 * mean or any(abs(value - mean) >= 0.5 * mean for value in values)
+
+
+def execute(suite: Suite, python: str = sys.executable, progress: Progress | None = None,
             resume: bool = False) -> RunManifest:
     """Run ``suite`` round by round (see the module docstring); the final manifest.
 
-    ``progress`` receives one line per round; the workers' own output goes to this
-    process's stdout, their standard error to ``RUN/meta/workers.log``. The manifest is
+    ``progress`` hears of every worker process; the workers' own output (pyperf's
+    lines and warnings, tracebacks) goes to ``RUN/meta/workers.log``. The manifest is
     rewritten after every sample, so an interrupted run says how far it got. With
     ``resume``, the run directory's manifest is continued instead of a new run started.
     Raises RunDirError if the directory is not usable (exists, is in use by another
@@ -248,7 +320,7 @@ def execute(suite: Suite, python: str = sys.executable, progress: Progress = lam
     with RunLock(run_dir) as lock:
         manifest = _continued(suite) if resume else _started(suite)
         with recording_outcome(run_dir, manifest):
-            _rounds(suite, manifest, lock, python, progress)
+            _rounds(suite, manifest, lock, python, progress or LineProgress())
     return manifest
 
 
@@ -269,7 +341,7 @@ def _continued(suite: Suite) -> RunManifest:
     if manifest.status == "complete":
         raise RunDirError(f"{suite.run_dir}: the run is complete; nothing to resume")
     remove_stale_temporaries(suite.run_dir)
-    sample_in_flight_path(suite.run_dir).unlink(missing_ok=True)  # a sample its worker never finished
+    _clear(sample_dir_path(suite.run_dir))  # samples whose worker never finished
     manifest.status, manifest.finished = "running", ""
     manifest.resumed.append(utc_now())
     _stamp(manifest)
@@ -281,41 +353,58 @@ def _stamp(manifest: RunManifest) -> None:
     manifest.pid, manifest.host, manifest.heartbeat = os.getpid(), socket.gethostname(), utc_now()
 
 
+def _clear(sample_dir: Path) -> None:
+    """An empty ``sample_dir``, for the next worker's files."""
+    sample_dir.mkdir(exist_ok=True)
+    for path in sample_dir.iterdir():
+        path.unlink()
+
+
 def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, progress: Progress) -> None:
-    run_dir, settings = suite.run_dir, suite.settings
+    run_dir, rounds = suite.run_dir, suite.settings.processes
     cells, configurations = suite.cell_names(), suite.configurations
     if not manifest.prepared:
         suite.prepare(progress)
         manifest.loops = {cell: {name: suite.initial_loops(cell, name) for name in configurations} for cell in cells}
         manifest.prepared = True
         write_manifest(run_dir, manifest)
-    done = completed_samples(run_dir, configurations)
-    log = worker_log_path(run_dir)
-    for round_index in range(settings.processes):
-        progress(f"round {round_index + 1}/{settings.processes}: "
-                 f"{len(cells)} cells x {len(configurations)} configurations")
-        for cell in cells:
-            for configuration in rotated(configurations, round_index):
-                if done.get((cell, configuration), 0) > round_index:
-                    continue  # resumed: this sample is in the file already
-                if not lock.still_ours():
-                    raise RunError(f"{run_dir} was deleted or replaced while the run was going; stopped")
-                loops = manifest.loops[cell][configuration]
-                sample = sample_in_flight_path(run_dir)
-                sample.unlink(missing_ok=True)
-                logged = log_size(log)
-                returncode = launch(worker_command(suite, cell, configuration, loops, python), log)
-                if returncode != 0:
-                    raise RunError(f"the worker for {cell} on {configuration} failed (exit status {returncode}): "
-                                   f"{last_line(log, logged) or 'no message'}; its output is in {log}, "
-                                   f"partial results in {run_dir}")
-                if loops == 0:
-                    manifest.loops[cell][configuration] = calibrated_loops(sample, cell)
-                merge_sample(sample, suite_path(run_dir, configuration))
-                manifest.heartbeat = utc_now()
-                write_manifest(run_dir, manifest)
-        manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
+    done = rounds_done(run_dir, configurations)
+    plan = [(round_index, cell, unit) for round_index in range(rounds) for cell in cells
+            for unit in suite.units(cell, round_index)]
+    finished = [all(round_index in done.get((cell, name), ()) for name in unit) for round_index, cell, unit in plan]
+    progress.begin(len(plan), sum(finished))
+    log, sample_dir = worker_log_path(run_dir), sample_dir_path(run_dir)
+    for (round_index, cell, unit), already in zip(plan, finished):
+        if already:
+            continue  # resumed: this sample is in the files already
+        if not lock.still_ours():
+            raise RunError(f"{run_dir} was deleted or replaced while the run was going; stopped")
+        progress.start(round_index, rounds, cell, unit)
+        _clear(sample_dir)
+        loops = {name: manifest.loops[cell][name] for name in unit}
+        logged = log_size(log)
+        returncode = launch(worker_command(suite, cell, unit, loops, round_index, python), log)
+        if returncode != 0:
+            raise RunError(f"the worker for {cell} on {', '.join(unit)} failed (exit status {returncode}): "
+                           f"{last_line(log, logged) or killed_by(returncode) or 'no message'}; its output is in {log}, "
+                           f"partial results in {run_dir}")
+        for name in unit:
+            sample = sample_dir / f"{name}.json"
+            if loops[name] == 0:
+                manifest.loops[cell][name] = calibrated_loops(sample, cell)
+            manifest.samples += 1
+            manifest.unstable_samples += unstable(sample)
+            merge_sample(sample, suite_path(run_dir, name), round_index)
+        manifest.heartbeat = utc_now()
         write_manifest(run_dir, manifest)
+        progress.finish()
+        if (round_index, cell, unit) == _last_of_round(plan, round_index):
+            manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
+            write_manifest(run_dir, manifest)
+
+
+def _last_of_round(plan: Sequence[tuple[int, str, tuple[str, ...]]], round_index: int) -> tuple[int, str, tuple[str, ...]]:
+    return [item for item in plan if item[0] == round_index][-1]
 
 
 @contextmanager

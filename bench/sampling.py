@@ -1,11 +1,16 @@
 """How much every (cell, configuration) is sampled, and the pyperf options that say so.
 
-A sample is one worker process (``bench.executor`` says why); each process records
-``values`` values after ``warmups`` warm-ups, each value at least ``min_time``
-seconds of ``loops`` operations. The modes follow pyperf's defaults (3 values, 1
-warm-up, 100 ms) with benchstat's 10 samples; ``fast`` keeps 6 samples, the fewest
-for which a 95% median CI is finite (benchstat prints "∞" below that); ``rigorous``
-doubles the processes as pyperf's ``--rigorous`` does.
+A sample is one worker process (``bench.executor`` says why). In the unpaired design
+(one configuration per process, a pyperf ``Runner``) each process records ``values``
+values after ``warmups`` warm-ups, each value at least ``min_time`` seconds of
+``loops`` operations: pyperf's defaults (3 values, 1 warm-up, 100 ms) with benchstat's
+10 samples. In the paired design (every configuration of a cell in one process,
+``bench.storelist.paired_worker``) each process times ``blocks`` rounds of blocks
+after ``warmups`` warm-up rounds, one block per configuration, each block at least
+``block_time`` seconds; the per-block ratios to the base give that process's ratio.
+``fast`` keeps 6 samples, the fewest for which a 95% median CI is finite (benchstat
+prints "∞" below that); ``rigorous`` doubles the processes as pyperf's ``--rigorous``
+does.
 """
 
 from __future__ import annotations
@@ -16,24 +21,30 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class SampleSettings:
-    """``processes`` samples of ``values`` values after ``warmups`` warm-up values, each
-    value at least ``min_time`` seconds of ``loops`` operations (0: pyperf calibrates once)."""
+    """``processes`` samples. Unpaired: ``values`` values after ``warmups`` warm-up values,
+    each value at least ``min_time`` seconds of ``loops`` operations (0: calibrated once
+    per cell and configuration, in the first round). Paired: ``blocks`` rounds of blocks
+    after ``warmups`` warm-up rounds, each block at least ``block_time`` seconds of
+    ``loops`` operations (0: calibrated in the first round likewise)."""
 
     processes: int
     values: int
     warmups: int
     min_time: float
     loops: int = 0
+    blocks: int = 40
+    block_time: float = 0.01
 
     def __post_init__(self) -> None:
-        if self.processes < 1 or self.values < 1 or self.warmups < 0 or self.loops < 0 or self.min_time <= 0:
+        if (self.processes < 1 or self.values < 1 or self.warmups < 0 or self.loops < 0 or self.blocks < 1
+                or not 0 < self.min_time < 3600 or not 0 < self.block_time < 3600):
             raise ValueError(f"invalid sample settings: {self}")
 
 
 SAMPLE_MODES: dict[str, SampleSettings] = {
-    "default": SampleSettings(processes=10, values=3, warmups=1, min_time=0.1),
-    "fast": SampleSettings(processes=6, values=2, warmups=1, min_time=0.05),
-    "rigorous": SampleSettings(processes=20, values=3, warmups=1, min_time=0.1),
+    "default": SampleSettings(processes=10, values=3, warmups=1, min_time=0.1, blocks=40, block_time=0.01),
+    "fast": SampleSettings(processes=6, values=2, warmups=1, min_time=0.05, blocks=16, block_time=0.005),
+    "rigorous": SampleSettings(processes=20, values=3, warmups=1, min_time=0.1, blocks=80, block_time=0.01),
 }
 
 
@@ -56,7 +67,9 @@ def sampling_options(mode: str, settings: SampleSettings) -> list[str]:
                                    ("--values", settings.values, base.values),
                                    ("--warmups", settings.warmups, base.warmups),
                                    ("--min-time", settings.min_time, base.min_time),
-                                   ("--loops", settings.loops, base.loops)):
+                                   ("--loops", settings.loops, base.loops),
+                                   ("--blocks", settings.blocks, base.blocks),
+                                   ("--block-time", settings.block_time, base.block_time)):
         if value != default:
             options += [option, repr(value)]
     return options

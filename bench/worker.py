@@ -47,15 +47,26 @@ class TimedBenchmark:
     counted: Callable[[], OpsCount] | None = None
 
 
+def killed_by(returncode: int) -> str:
+    """"killed by SIGKILL (as the kernel's OOM killer does)" for a negative exit status, else "".
+
+    >>> killed_by(-9)
+    "killed by SIGKILL (as the kernel's OOM killer does)"
+    >>> killed_by(1)
+    ''
+    """
+    if returncode >= 0:
+        return ""
+    number = -returncode
+    name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+    hint = " (as the kernel's OOM killer does)" if number == signal.SIGKILL else ""
+    return f"killed by {name}{hint}"
+
+
 def _killed_by(error: RuntimeError) -> str:
-    """"killed by SIGKILL (...)" when pyperf's message gives a negative exit code, else ""."""
+    """``killed_by`` of the exit code at the end of pyperf's "... failed with exit code N"."""
     code = str(error).rsplit(" ", 1)[-1]
-    if code.startswith("-") and code[1:].isdigit():
-        number = int(code[1:])
-        name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
-        hint = " (as the kernel's OOM killer does)" if number == signal.SIGKILL else ""
-        return f"killed by {name}{hint}"
-    return ""
+    return killed_by(int(code)) if code.lstrip("-").isdigit() else ""
 
 
 class PyperfWorker(ABC):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from bench.rundir.facts import StoreListFacts
@@ -31,6 +32,7 @@ from reports.environment import environment_section
 from reports.markdown import md_table
 from reports.memory_table import memory_rows, missing_memory
 from reports.plots import Bar, Series, grouped_bars, palette
+from reports.ratio_table import format_ratio_table
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
 from reports.sweep import SWEEP_PLOT, sweep_section
 from reports.tables import resumed_note, run_caveats, run_table
@@ -196,18 +198,48 @@ def _plots(run_dir: Path, ours: AnalyzedTable, rows: Sequence[RowAgreement]) -> 
     return plots
 
 
+def measuring_share(run: RunResults) -> float | None:
+    """The share of the run's wall time spent inside timed loops (paired samples record it), None if unknown."""
+    if run.manifest is None or not run.manifest.finished:
+        return None
+    timed = sum(float(meta.get("storelist_timed_seconds", 0.0)) for results in run.configurations.values()
+                for cell in run.cell_names() for meta in results.run_metadata(cell))
+    started, finished = (datetime.fromisoformat(stamp) for stamp in (run.manifest.started, run.manifest.finished))
+    wall = (finished - started).total_seconds()
+    return timed / wall if timed and wall > 0 else None
+
+
 def sample_section(run: RunResults) -> str:
     counts = sorted(set(run.sample_counts().values()))
     settings = run.manifest.settings if run.manifest else {}
-    per_sample = (f"{settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s), each "
-                  f"value lasting at least {settings.get('min_time', '?')} s") if settings else "its values"
-    return (f"Each sample is one pyperf run (one worker process) summarised by the mean of {per_sample}; "
-            f"a value is the time of `loops` consecutive LIST requests divided by `loops` (loops calibrated "
-            f"once per cell and configuration, then fixed). Samples per cell: "
-            f"{', '.join(f'n={n}' for n in counts) or 'none'}. Worker processes ran in rounds — one per "
-            "(cell, configuration) per round, a cell's configurations back to back, their order rotated each "
-            "round — so drifting machine noise hits every configuration alike (`bench/executor.py`). The request "
-            "of each iteration is built before the clock starts; the timed loop is the LIST path alone.\n")
+    facts = StoreListFacts.of(run.manifest) if run.manifest else None
+    where = (f"Samples per cell: {', '.join(f'n={n}' for n in counts) or 'none'}. Worker processes ran in rounds, "
+             "the order of configurations rotated each round, so drifting machine noise hits every configuration "
+             "alike (`bench/executor.py`). The request of each iteration is built before the clock starts; the "
+             "timed loop is the LIST path alone.")
+    if facts is not None and facts.design == "paired":
+        share = measuring_share(run)
+        text = (f"Paired design, {facts.clock} clock (`--clock`). Each sample is one worker process that built the "
+                "population and the storage once and a cacher of every configuration over that storage, then timed "
+                f"{settings.get('blocks', '?')} rounds of blocks after {settings.get('warmups', '?')} warm-up "
+                f"round(s): one block per configuration, each at least {settings.get('block_time', '?')} s of "
+                "`loops` requests, the order rotated from round to round (`bench/storelist/paired_worker.py`). "
+                "The benchstat table's sec/op of a sample is the mean of its blocks. The ratio table's ratio of a "
+                "sample is the median of its per-block ratios to the base block of the same round: adjacent "
+                "blocks saw the same machine, so what other processes take and the drift over seconds cancel. "
+                "The process stays the sample unit (heap layout, hash seed and code placement are the process's): "
+                "the ratio's interval is benchstat's distribution-free 95% CI of the median over processes, and "
+                "its test the Wilcoxon signed-rank test of log(ratio) over processes (exact for n <= 50), chosen "
+                "over a bootstrap because n is about 10: a bootstrap over ten values has too few distinct "
+                "resamples to give a stable 2.5% quantile. The cell says `~` when the interval contains 1. "
+                + (f"Share of the run's wall time spent inside timed loops: {share:.0%}. " if share else "") + where)
+    else:
+        text = (f"Unpaired design: each sample is one pyperf run (one worker process, one configuration) summarised "
+                f"by the mean of {settings.get('values', '?')} values after {settings.get('warmups', '?')} "
+                f"warm-up(s), each value lasting at least {settings.get('min_time', '?')} s; a value is the time of "
+                "`loops` consecutive LIST requests divided by `loops` (loops calibrated once per cell and "
+                "configuration, then fixed). " + where)
+    return text + "\n"
 
 
 def reproduce_section(run: RunResults) -> str:
@@ -244,6 +276,7 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         "request at a time in Python. Compare shapes and ratios, never absolute µs.\n",
         f"## Status\n\n{status}\n",
         f"## Reproduced table (benchstat)\n\n```\n{format_table(table, 'text').rstrip()}\n```\n",
+        f"## Ratios to {BASE} (paired)\n\n```\n{format_ratio_table(run, 'text').rstrip()}\n```\n",
         f"## Side by side\n\n### This run\n\n{format_table(table, 'md')}\n### Published: {SOURCE}\n\n"
         f"{published_markdown(published)}\nThe published p-values are not part of the published table's CSV, so "
         "its \"vs base\" column shows the delta, or `~` where benchstat found no significant difference.\n",

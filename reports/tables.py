@@ -27,8 +27,10 @@ MAX_NAMED = 5
 def run_table(run: RunResults) -> BenchTable:
     """The published layout of one run: a column per configuration, a row per cell."""
     metadata = run.metadata()
+    # The clock and the design head the table too: a figure means something else on another clock.
     config = [(key, str(metadata[name])) for key, name in
-              (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"))
+              (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"),
+               ("clock", "storelist_clock"), ("design", "storelist_design"))
               if name in metadata]
     columns = [Column(store, results.samples) for store, results in run.configurations.items()]
     return BenchTable(UNIT, columns, config, row_order=run.cell_names())

@@ -9,6 +9,7 @@ from pathlib import Path
 from benchstat.render import FORMATS, format_tables
 from bench.rundir.files import RunDirError
 from bench.rundir.results import load_run
+from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.tables import run_caveats, run_table, runs_caveats, runs_tables
 from stores import STORE_NAMES
 from storelist.options import EXIT_STATUS_HELP, add_format_option, fail, notes, wrap
@@ -25,6 +26,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         tables = runs_tables(runs)
         caveats = [caveat for run in runs for caveat in run_caveats(run)] + runs_caveats(runs)
     sys.stdout.write(format_tables(tables, args.format))
+    for run in runs:
+        if ratio_rows(run):
+            sys.stdout.write("\n" + format_ratio_table(run, args.format))
     return notes("compare", caveats)
 
 
@@ -37,7 +41,10 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "being the base. Cells show the median ± its 95% CI half-width; \"vs base\" the change "
                          "of the median where the Mann-Whitney test rejects equality at alpha 0.05, else ~, "
                          "with p and the sample counts. A sample is one worker process (the mean of its "
-                         "values). Configurations or cells missing from a run are left out and named on stderr."),
+                         "values). Configurations or cells missing from a run are left out and named on stderr. A "
+                         "paired run (storelist run --design paired, the default) adds the ratio table: per "
+                         "cell and configuration the median of the per-process ratios to the base, its 95% CI "
+                         "and the Wilcoxon signed-rank test, ~ where the CI contains 1."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="run directory (from storelist run)")
     add_format_option(parser, FORMATS)

@@ -25,15 +25,17 @@ from bench.executor import Interrupted, RunError, execute, signals_as_interrupts
 from bench.inflight.presets import INFLIGHT_PRESETS
 from bench.inflight.suite import InFlightPlan
 from bench.rundir.files import RunDirError
-from bench.rundir.layout import check_new_run_dir, default_run_dir, suite_path
+from bench.rundir.layout import check_new_run_dir, default_run_dir, suite_path, worker_log_path
 from bench.rundir.lock import has_live_holder
 from bench.rundir.manifest import RunManifest, read_manifest
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
-from bench.storelist.suite import StoreListPlan, ordered_stores
+from bench.storelist.cell_timer import CLOCKS
+from bench.storelist.suite import DEFAULT_CLOCK, DEFAULT_DESIGN, DESIGNS, StoreListPlan, ordered_stores
 from stores import STORE_NAMES
 from storelist.options import (EXIT_ERROR, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
                                seconds, wrap)
+from storelist.progress import RunProgress
 from workloads import PopulationShape, new_seed
 
 DEFAULT_PRESET = "published"
@@ -65,7 +67,9 @@ def sample_settings(args: argparse.Namespace) -> tuple[str, SampleSettings]:
         values=args.values or base.values,
         warmups=base.warmups if args.warmups is None else args.warmups,
         min_time=args.min_time or base.min_time,
-        loops=base.loops if args.loops is None else args.loops)
+        loops=base.loops if args.loops is None else args.loops,
+        blocks=args.blocks or base.blocks,
+        block_time=args.block_time or base.block_time)
 
 
 def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
@@ -85,14 +89,18 @@ def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
         preset = sweep_preset(**{key: value for key, value in sweep.items() if value is not None})
     mode, settings = sample_settings(args)
     seed = new_seed() if args.seed is None else args.seed
-    return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode)
+    return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode,
+                         args.design, args.clock)
 
 
 def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
     storelist_only = [option for option, value in (
         ("--namespaces", args.namespaces), ("--pods-per-namespace", args.pods_per_namespace),
         ("--nodes", args.nodes), ("--seed", args.seed), ("--sweep-total", args.sweep_total),
-        ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes)) if value is not None]
+        ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes),
+        ("--blocks", args.blocks), ("--block-time", args.block_time)) if value is not None]
+    storelist_only += [option for option, value, default in (("--design", args.design, DEFAULT_DESIGN),
+                                                             ("--clock", args.clock, DEFAULT_CLOCK)) if value != default]
     if args.stores != STORE_NAMES:
         storelist_only.append("--stores")
     if storelist_only:
@@ -155,8 +163,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"storelist run: preset {plan.preset.name}, {len(plan.cell_names())} cells x {len(names)} configurations "
           f"({', '.join(names)}), {plan.settings.processes} samples each{seed}; {verb} {plan.run_dir}", flush=True)
     try:
-        with signals_as_interrupts():
-            execute(plan, progress=lambda line: print(f"storelist run: {line}", flush=True), resume=args.resume)
+        with signals_as_interrupts(), RunProgress(f"storelist run: {plan.run_dir}") as progress:
+            manifest = execute(plan, progress=progress, resume=args.resume)
     except Interrupted as interrupt:
         return fail("run", f"stopped by {signal.Signals(interrupt.signum).name}; the finished samples are in "
                     f"{plan.run_dir}: storelist run --resume {plan.run_dir}", 128 + interrupt.signum)
@@ -166,6 +174,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (RunDirError, RunError) as error:
         return fail("run", str(error), EXIT_ERROR)
     files = ", ".join(suite_path(plan.run_dir, name).name for name in names)
+    print(f"storelist run: {manifest.unstable_samples} of {manifest.samples} samples flagged unstable by pyperf's "
+          f"rule (std dev >= 10% of the mean, or a value 50% off it); pyperf's lines are in "
+          f"{worker_log_path(plan.run_dir)}")
     print(f"storelist run: wrote {plan.run_dir} ({files}; side files in meta/){seed}\n"
           f"  compare: storelist compare {plan.run_dir}\n  report:  storelist report {plan.run_dir}")
     return EXIT_OK
@@ -181,9 +192,9 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
                          "RUN/btree+index.json RUN/btree.json` works). Worker processes run in interleaved "
                          "rounds, one sample per process; see bench/executor.py."),
         epilog="presets:\n" + "\n".join(f"  {name:14} {description}" for name, description in presets)
-               + "\n\nsample modes (processes x values, warm-ups, min time per value):\n"
-               + "\n".join(f"  {name:9} {s.processes} x {s.values}, {s.warmups}, {s.min_time} s"
-                           for name, s in SAMPLE_MODES.items())
+               + "\n\nsample modes (processes; paired: blocks of at least; unpaired: values of at least; warm-ups):\n"
+               + "\n".join(f"  {name:9} {s.processes}; {s.blocks} x {s.block_time} s; {s.values} x {s.min_time} s; "
+                           f"{s.warmups}" for name, s in SAMPLE_MODES.items())
                + f"\n\n{EXIT_STATUS_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     what = parser.add_argument_group("what to time")
@@ -200,6 +211,12 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     what.add_argument("--stores", type=_stores, default=STORE_NAMES, metavar="LIST",
                       help=f"comma-separated store configurations (default: {','.join(STORE_NAMES)})")
     what.add_argument("--seed", type=non_negative, help="population seed (default: a fresh one, printed and recorded)")
+    what.add_argument("--design", choices=DESIGNS, default=DEFAULT_DESIGN,
+                      help="paired: all configurations of a cell in one process, in interleaved blocks (the ratio "
+                           "table's design); unpaired: one configuration per process (default: %(default)s)")
+    what.add_argument("--clock", choices=CLOCKS, default=DEFAULT_CLOCK,
+                      help="cpu: the timing thread's CPU time (what other processes take away is not counted); "
+                           "wall: elapsed time (default: %(default)s)")
     how = parser.add_argument_group("sampling (pyperf)")
     modes = how.add_mutually_exclusive_group()
     modes.add_argument("--fast", action="store_true", help="fewer samples and shorter values: rough answers quickly")
@@ -208,7 +225,9 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     how.add_argument("--values", type=positive, help="values per worker process")
     how.add_argument("--warmups", type=non_negative, help="warm-up values per worker process")
     how.add_argument("--min-time", type=seconds, metavar="SECONDS", help="minimum duration of a value")
-    how.add_argument("--loops", type=non_negative, help="operations per value (default 0: pyperf calibrates)")
+    how.add_argument("--loops", type=non_negative, help="operations per value or block (default 0: calibrated once)")
+    how.add_argument("--blocks", type=positive, help="paired: measured rounds of blocks per worker process")
+    how.add_argument("--block-time", type=seconds, metavar="SECONDS", help="paired: minimum duration of a block")
     parser.add_argument("-o", "--output", type=Path, metavar="DIR",
                         help="run directory, new or empty (default: results/<UTC timestamp>)")
     parser.add_argument("--resume", type=Path, metavar="RUN",

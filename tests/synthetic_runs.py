@@ -42,7 +42,8 @@ def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str 
              processes: int = 10, status: str = "complete",
              counterparts: Mapping[str, str] | None = None) -> RunManifest:
     """A StoreList manifest; ``counterparts`` as a run of a scaled-down preset records them."""
-    facts = StoreListFacts(list(dict.fromkeys(c.shape.benchmark_name for c in cases)), dict(counterparts or {}))
+    facts = StoreListFacts(list(dict.fromkeys(c.shape.benchmark_name for c in cases)), dict(counterparts or {}),
+                           "unpaired", "wall")
     return RunManifest(suite="storelist", preset=preset, configurations=list(stores),
                        benchmarks=[c.name for c in cases], seed=seed, mode="default", facts=facts.to_dict(),
                        settings={"processes": processes, "values": 3, "warmups": 1, "min_time": 0.1, "loops": 0},

@@ -21,7 +21,7 @@ from bench.executor import RunError, execute, worker_command
 from bench.sampling import SampleSettings
 from bench.storelist.suite import StoreListPlan
 from bench.storelist.cases import StoreListCase
-from bench.storelist.worker import CellTimer
+from bench.storelist.cell_timer import CellTimer
 from bench.worker import WrongAnswerError
 from reports.storelist_report import write_report
 from workloads import PUBLISHED_SHAPES, PopulationShape
@@ -106,7 +106,7 @@ def small_full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     preset = Preset("full", "test", (TINY,), cases, create_list=("NotOlderThan", "Exact"),
                     create_list_operations=30)
     plan = StoreListPlan(tmp_path_factory.mktemp("full") / "run", preset, ("btree+index", "map"), 4,
-                   SampleSettings(processes=1, values=1, warmups=0, min_time=0.001, loops=3))
+                         SampleSettings(processes=1, values=1, warmups=0, min_time=0.001, loops=3), design="unpaired")
     execute(plan)
     return plan.run_dir
 
@@ -122,7 +122,7 @@ def test_create_list_cells_run_with_one_fixed_loop(small_full_run: Path) -> None
         assert count.objects_per_op == 1 and count.pages_per_op == 1 and count.requests == 30
     plan = StoreListPlan(small_full_run, get_preset("full"), ("btree",), 1, SampleSettings(1, 1, 0, 0.01))
     cell = CreateListCase("Exact").name
-    command = worker_command(plan, cell, "btree", plan.initial_loops(cell, "btree"))
+    command = worker_command(plan, cell, ("btree",), {"btree": plan.initial_loops(cell, "btree")}, 0)
     assert "--loops=1" in command and "--operations=1000" in command
 
 

@@ -19,13 +19,15 @@ from bench.rundir.manifest import read_manifest
 from bench.rundir.ops import OpsCount, add_ops, load_ops
 from bench import executor
 from bench.environment import describe_environment
-from bench.executor import RunError, execute, rotated, worker_command
+from bench.executor import LineProgress, RunError, execute, rotated, worker_command
 from bench.rundir.files import RunDirError
 from bench.rundir.layout import check_new_run_dir, make_run_dir
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
-from bench.storelist.worker import CellTimer, case_from_args, run_metadata
+from bench.storelist.cell_timer import CellTimer
+from bench.storelist.paired_worker import time_blocks
+from bench.storelist.worker import case_from_args, run_metadata
 from reports.published import load_published
 from stores import STORE_NAMES
 from workloads import PUBLISHED_SHAPES, PopulationShape
@@ -115,13 +117,13 @@ def test_recorded_command_repeats_the_same_plan(argv: list[str], tmp_path: Path)
 
 
 def test_worker_command_runs_one_process_into_its_own_sample_file(tmp_path: Path) -> None:
-    plan = StoreListPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1))
+    plan = StoreListPlan(tmp_path, custom_preset(TINY), ("btree",), 9, SampleSettings(10, 3, 1, 0.1), design="unpaired")
     case = plan.cases[0]
-    command = worker_command(plan, case.name, "btree", loops=64, python="py")
+    command = worker_command(plan, case.name, ("btree",), {"btree": 64}, 2, python="py")
     assert command[:3] == ["py", "-m", "bench.storelist.worker"]
-    assert "--processes=1" in command and "--loops=64" in command and "--rv=" in command
+    assert "--processes=1" in command and "--loops=64" in command and "--rv=" in command and "--round=2" in command
     # Never into btree.json itself: the executor merges the sample in once the worker succeeded.
-    assert f"--output={tmp_path / 'meta' / 'sample-in-flight.json'}" in command
+    assert f"--output={tmp_path / 'meta' / 'sample-in-flight' / 'btree.json'}" in command
     assert not any(part.startswith("--append") for part in command)
     assert "--seed=9" in command
 
@@ -171,14 +173,15 @@ def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeWorkers()
     monkeypatch.setattr(executor, "launch", fake)
-    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01),
+                         design="unpaired")
     rounds: list[str] = []
-    manifest = execute(plan, progress=rounds.append)
+    manifest = execute(plan, progress=LineProgress(rounds.append))
     assert sum(line.startswith("memory: ") for line in rounds) == len(STORE_NAMES)  # one population
     rounds = [line for line in rounds if line.startswith("round ")]
     cells = [case.name for case in plan.cases]
-    assert len(rounds) == 3 and manifest.status == "complete" and manifest.rounds_completed == 3
     per_round = len(cells) * len(STORE_NAMES)
+    assert len(rounds) == 3 * per_round and manifest.status == "complete" and manifest.rounds_completed == 3
     assert len(fake.calls) == 3 * per_round
     for index in range(3):
         chunk = fake.calls[index * per_round:(index + 1) * per_round]
@@ -194,12 +197,67 @@ def test_rounds_interleave_configurations_and_reuse_the_calibrated_loops(
 
 def test_a_failing_worker_stops_the_run_and_keeps_what_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(executor, "launch", FakeWorkers(fail_at=10))
-    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01))
+    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(3, 1, 0, 0.01),
+                         design="unpaired")
     with pytest.raises(RunError, match="failed .*exit status 3.*partial results"):
         execute(plan)
     manifest = read_manifest(plan.run_dir)
     assert manifest is not None and manifest.status == "failed" and manifest.rounds_completed == 1
     assert suite_path(plan.run_dir, "btree+index").exists()
+
+
+class FakePairedWorkers:
+    """Stands in for ``python -m bench.storelist.paired_worker``: one run per configuration, a known ratio."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[str, ...], int]] = []
+
+    def __call__(self, command: Sequence[str], log: Path) -> int:
+        options = dict(part[2:].split("=", 1) for part in command if part.startswith("--") and "=" in part)
+        shape = PopulationShape(int(options["namespaces"]), int(options["pods-per-namespace"]), int(options["nodes"]))
+        name = StoreListCase(shape, options["rv"], options["scope"], int(options["paginate"])).name
+        stores = tuple(options["stores"].split(","))
+        self.calls.append((name, stores, int(options["round"])))
+        for index, store in enumerate(stores):
+            run = pyperf.Run([1e-5 * (index + 1)], metadata={
+                "name": name, "unit": "second", "loops": 8, "storelist_round": int(options["round"]),
+                "storelist_ratio": float(index + 1)}, collect_metadata=False)
+            pyperf.Benchmark([run]).dump(str(Path(options["output"]) / f"{store}.json"))
+        return 0
+
+
+def test_the_paired_design_times_all_configurations_of_a_cell_in_one_process_per_round(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakePairedWorkers()
+    monkeypatch.setattr(executor, "launch", fake)
+    plan = StoreListPlan(tmp_path / "run", custom_preset(TINY), STORE_NAMES, 5, SampleSettings(4, 1, 0, 0.01))
+    assert plan.design == "paired"
+    execute(plan)
+    cells = [case.name for case in plan.cases]
+    assert fake.calls == [(cell, STORE_NAMES, index) for index in range(4) for cell in cells]
+    run = load_run(plan.run_dir)
+    for store in STORE_NAMES:
+        assert all(len(values) == 4 for values in run.configurations[store].samples.values())
+    ratios = [meta["storelist_ratio"] for meta in run.configurations["map"].run_metadata(cells[0])]
+    assert ratios == [4.0] * 4
+
+
+def test_a_paired_worker_rotates_the_order_block_by_block() -> None:
+    order: list[str] = []
+
+    class Timer:
+        def __init__(self, store: str) -> None:
+            self.store = store
+
+        def __call__(self, loops: int) -> float:
+            order.append(self.store)
+            return 1e-6 * loops
+
+    stores = ["a", "b", "c"]
+    times = time_blocks({store: Timer(store) for store in stores}, {store: 10 for store in stores},  # type: ignore[misc]
+                        first_round=1, rounds=3)
+    assert order == [*rotated(stores, 1), *rotated(stores, 2), *rotated(stores, 3)]
+    assert times == {store: [1e-6] * 3 for store in stores}
 
 
 # ---------------------------------------------------------------------------

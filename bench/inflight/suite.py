@@ -33,14 +33,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.environment import describe_environment
-from bench.executor import Progress, utc_now
+from bench.executor import Progress, rotated, utc_now
 from bench.inflight.cells import InFlightCell
 from bench.inflight.presets import InFlightPreset
 from bench.inflight.worker import InFlightWorker, cell_arguments
 from bench.rundir.facts import InFlightFacts
 from bench.rundir.inflight_files import save_simulation, save_tracker_memory
 from bench.rundir.manifest import RunManifest
-from bench.sampling import SampleSettings, check_mode, sampling_options
+from bench.sampling import SampleSettings, check_mode, pyperf_options, sampling_options
 from scheduling.costs import tracker_memory
 from scheduling.simulate import SimulationConfig, simulate
 from scheduling.tracker import TRACKER_NAMES
@@ -101,17 +101,23 @@ class InFlightPlan:
 
     def prepare(self, progress: Progress) -> None:
         """Record the trackers' memory and the simulation, then choose every cell's loops."""
-        progress("measuring memory (tracemalloc) and simulating the default workload")
+        progress.note("measuring memory (tracemalloc) and simulating the default workload")
         save_tracker_memory(self.run_dir, [tracker_memory(tracker, in_flight, events)
                                            for in_flight, events in self.preset.memory_points()
                                            for tracker in self.configurations])
         save_simulation(self.run_dir, simulate(self.simulation))
-        progress(f"choosing loops for {len(self._cells)} cells x {len(self.configurations)} trackers")
+        progress.note(f"choosing loops for {len(self._cells)} cells x {len(self.configurations)} trackers")
         self._loops = {(name, tracker): self.settings.loops or choose_loops(cell, tracker, self.settings.min_time)
                        for name, cell in self._cells.items() for tracker in self.configurations}
 
     def initial_loops(self, cell: str, configuration: str) -> int:
         return self._loops[cell, configuration]
 
-    def worker(self, cell: str, configuration: str) -> tuple[str, list[str]]:
-        return InFlightWorker.module, cell_arguments(self._cells[cell], configuration)
+    def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
+        return [(tracker,) for tracker in rotated(self.configurations, round_index)]
+
+    def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
+               output: Path) -> tuple[str, list[str]]:
+        (tracker,) = unit
+        return InFlightWorker.module, [*cell_arguments(self._cells[cell], tracker), f"--round={round_index}",
+                                       *pyperf_options(self.settings, loops[tracker], output / f"{tracker}.json")]

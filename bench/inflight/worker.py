@@ -41,17 +41,19 @@ class InFlightWorker(PyperfWorker):
         group.add_argument("--op", required=True, choices=OPS)
         group.add_argument("--in-flight", required=True, type=int, help="pods in flight")
         group.add_argument("--events-per-pop", type=int, help="events received per Pop (Pop and Done only)")
+        group.add_argument("--round", type=int, default=0, help="the executor's round (recorded in the run)")
 
     def _cell(self, args: argparse.Namespace) -> InFlightCell:
         return InFlightCell(args.op, args.in_flight, args.events_per_pop)
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return cell_arguments(self._cell(args), args.tracker)
+        return [*cell_arguments(self._cell(args), args.tracker), f"--round={args.round}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         cell = self._cell(args)
         function, extra = cell.time_function()
-        return TimedBenchmark(cell.name, function, (args.tracker, *extra), metadata=run_metadata(cell, args.tracker))
+        metadata = {**run_metadata(cell, args.tracker), "storelist_round": args.round}
+        return TimedBenchmark(cell.name, function, (args.tracker, *extra), metadata=metadata)
 
 
 if __name__ == "__main__":

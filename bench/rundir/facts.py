@@ -20,10 +20,14 @@ class StoreListFacts:
     """``populations``: the population names (``PopulationShape.benchmark_name``) of the
     StoreList cells, in plan order; ``published_counterparts``: our cell name -> the
     published cell it stands for (same RV, scope and pages; a scaled-down population
-    stands for a published one), empty for populations without a counterpart."""
+    stands for a published one), empty for populations without a counterpart;
+    ``design``: "paired" (every configuration of a cell in one process) or "unpaired";
+    ``clock``: "cpu" or "wall", what the StoreList cells were timed with."""
 
     populations: list[str]
     published_counterparts: dict[str, str]
+    design: str
+    clock: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,9 +28,10 @@ def worker_log_path(run_dir: Path) -> Path:
     return run_dir / META_DIR / "workers.log"
 
 
-def sample_in_flight_path(run_dir: Path) -> Path:
-    """The pyperf file the worker in flight writes; merged into its suite once the worker succeeded."""
-    return run_dir / META_DIR / "sample-in-flight.json"
+def sample_dir_path(run_dir: Path) -> Path:
+    """Where the worker in flight writes its pyperf files, one per configuration; merged into
+    the suites once the worker succeeded."""
+    return run_dir / META_DIR / "sample-in-flight"
 
 
 def ops_path(run_dir: Path, configuration: str) -> Path:
@@ -69,7 +70,8 @@ def check_new_run_dir(run_dir: Path) -> None:
         entries = {path.relative_to(run_dir) for path in run_dir.rglob("*")}
     except OSError as error:
         raise RunDirError(f"cannot read {run_dir}: {error.strerror or error}") from None
-    if entries - {Path(META_DIR), lock_path(run_dir).relative_to(run_dir)}:
+    if entries - {Path(META_DIR), lock_path(run_dir).relative_to(run_dir),
+                  sample_dir_path(run_dir).relative_to(run_dir)}:
         raise RunDirError(f"{run_dir} already exists and is not empty; choose another -o "
                           "(existing results are never overwritten; storelist run --resume continues a run)")
 

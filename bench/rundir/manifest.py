@@ -53,6 +53,8 @@ class RunManifest:
     prepared: bool = False
     loops: dict[str, dict[str, int]] = field(default_factory=dict)
     resumed: list[str] = field(default_factory=list)  # when the run was resumed (UTC)
+    samples: int = 0  # samples kept so far (one per configuration a worker process measured)
+    unstable_samples: int = 0  # of those, how many pyperf's stability rule flags
     format: int = MANIFEST_FORMAT
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,6 +42,12 @@ class ConfigurationResults:
         """Metadata shared by every run of every cell (pyperf's and storelist's)."""
         return dict(self.suite.get_metadata())
 
+    def run_metadata(self, cell: str) -> list[dict[str, object]]:
+        """The metadata of each sample of ``cell`` (runs with values), in file order; empty if none."""
+        if cell not in self.suite.get_benchmark_names():
+            return []
+        return [run.get_metadata() for run in self.suite.get_benchmark(cell).get_runs() if run.values]
+
 
 @dataclass(frozen=True)
 class RunResults:

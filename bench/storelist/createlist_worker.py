@@ -73,9 +73,10 @@ class CreateListWorker(PyperfWorker):
         group.add_argument("--rv", required=True, choices=CREATE_LIST_MATCHES, help="resourceVersionMatch of the LIST")
         group.add_argument("--operations", required=True, type=int, help="create+list operations per loop")
         group.add_argument("--seed", required=True, type=int, help="pod-name seed")
+        group.add_argument("--round", type=int, default=0, help="the executor's round (recorded in the run)")
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed)
+        return [*cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed), f"--round={args.round}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         if args.operations < 1:
@@ -83,7 +84,8 @@ class CreateListWorker(PyperfWorker):
         case = CreateListCase(args.rv)
         timer = CreateListTimer(case, args.store, args.operations, args.seed)
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
-                                          "storelist_rv": args.rv, "storelist_operations": args.operations}
+                                          "storelist_rv": args.rv, "storelist_operations": args.operations,
+                                          "storelist_round": args.round}
         return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,
                               counted=lambda: timer.counted)
 

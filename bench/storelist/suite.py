@@ -27,21 +27,33 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.environment import available_memory_bytes, describe_environment
-from bench.executor import Progress, RunError, utc_now
+from bench.executor import Progress, RunError, rotated, utc_now
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.layout import ops_path
 from bench.rundir.manifest import RunManifest
-from bench.sampling import SampleSettings, check_mode, sampling_options
+from bench.sampling import SampleSettings, check_mode, pyperf_options, sampling_options
 from bench.storelist.cases import RECENT_REVISIONS, StoreListCase
+from bench.storelist.cell_timer import CLOCKS
 from bench.storelist.createlist import CreateListCase
 from bench.storelist.createlist_worker import CreateListWorker
 from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
 from bench.storelist.fixture import ESTIMATED_BYTES_PER_POD, estimated_worker_bytes
 from bench.storelist.measure_memory import measure_run
+from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
+from bench.storelist.paired_worker import cell_arguments as paired_arguments
 from bench.storelist.presets import Preset
 from bench.storelist.worker import StoreListWorker, cell_arguments
 from stores import STORE_NAMES, store_config
 from stores.btree import PurePythonBTreesError, require_c_btrees
+
+
+# The paired design times all configurations of a cell in one process (bench.executor,
+# bench.storelist.paired_worker); "unpaired" is the design before it, one per process,
+# kept to check that pairing does not bias the medians. The CPU clock is the default:
+# measured side by side here, see the README's "Clock" paragraph.
+DESIGNS: tuple[str, ...] = ("paired", "unpaired")
+DEFAULT_DESIGN = "paired"
+DEFAULT_CLOCK = "cpu"
 
 
 def ordered_stores(names: Sequence[str]) -> tuple[str, ...]:
@@ -61,9 +73,15 @@ class StoreListPlan:
     seed: int
     settings: SampleSettings
     mode: str = "default"  # the SAMPLE_MODES entry the settings started from
+    design: str = DEFAULT_DESIGN
+    clock: str = DEFAULT_CLOCK
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
+        if self.design not in DESIGNS:
+            raise ValueError(f"unknown design {self.design!r}; expected one of {', '.join(DESIGNS)}")
+        if self.clock not in CLOCKS:
+            raise ValueError(f"unknown clock {self.clock!r}; expected one of {', '.join(CLOCKS)}")
         if not self.configurations:
             raise ValueError("a run needs at least one store configuration")
         for store in self.configurations:
@@ -110,6 +128,8 @@ class StoreListPlan:
         else:
             parts += ["--preset", self.preset.name, *self.preset.options]
         parts += ["--stores", ",".join(self.configurations), "--seed", str(self.seed)]
+        parts += [] if self.design == DEFAULT_DESIGN else ["--design", self.design]
+        parts += [] if self.clock == DEFAULT_CLOCK else ["--clock", self.clock]
         parts += sampling_options(self.mode, self.settings)
         parts += ["-o", str(self.run_dir)]
         return shlex.join(parts)
@@ -119,7 +139,8 @@ class StoreListPlan:
 
     def facts(self) -> StoreListFacts:
         populations = [case.shape.benchmark_name for case in self.cases]
-        return StoreListFacts(list(dict.fromkeys(populations)), self.preset.published_counterparts())
+        return StoreListFacts(list(dict.fromkeys(populations)), self.preset.published_counterparts(),
+                              self.design, self.clock)
 
     def new_manifest(self) -> RunManifest:
         return RunManifest(suite="storelist", preset=self.preset.name, configurations=list(self.configurations),
@@ -130,7 +151,8 @@ class StoreListPlan:
     def prepare(self, progress: Progress) -> None:
         """Measure the memory each store adds on each population."""
         try:
-            measure_run(self.run_dir, [case.shape for case in self.cases], self.configurations, self.seed, progress)
+            measure_run(self.run_dir, [case.shape for case in self.cases], self.configurations, self.seed,
+                        progress.note)
         except subprocess.CalledProcessError as error:
             raise RunError(f"measuring store memory failed: {(error.stderr or '').strip() or error}") from None
 
@@ -138,14 +160,33 @@ class StoreListPlan:
         # Create-then-list: one loop per value, whatever the settings (see createlist_worker).
         return 1 if cell in self._create_list_by_name() else self.settings.loops
 
-    def worker(self, cell: str, configuration: str) -> tuple[str, list[str]]:
-        ops = f"--ops-file={ops_path(self.run_dir, configuration)}"
+    def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
+        if self.design == "paired" and cell not in self._create_list_by_name():
+            return [self.configurations]  # one process; it rotates the order block by block
+        return [(store,) for store in rotated(self.configurations, round_index)]
+
+    def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
+               output: Path) -> tuple[str, list[str]]:
         create_list = self._create_list_by_name().get(cell)
         if create_list is not None:
+            (store,) = unit
             return CreateListWorker.module, [
-                *create_list_arguments(create_list, configuration, self.preset.create_list_operations, self.seed), ops]
+                *create_list_arguments(create_list, store, self.preset.create_list_operations, self.seed),
+                f"--round={round_index}", f"--ops-file={ops_path(self.run_dir, store)}",
+                *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = next(case for case in self.cases if case.name == cell)
-        return StoreListWorker.module, [*cell_arguments(case, configuration, self.seed), ops]
+        if len(unit) > 1:
+            s = self.settings
+            given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
+            return PAIRED_MODULE, [*paired_arguments(case, self.seed), f"--stores={','.join(unit)}",
+                                   f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
+                                   f"--block-time={s.block_time!r}", f"--clock={self.clock}",
+                                   *([f"--loops={given}"] if given else []),
+                                   f"--output={output}", f"--run-dir={self.run_dir}"]
+        (store,) = unit
+        return StoreListWorker.module, [*cell_arguments(case, store, self.seed), f"--round={round_index}",
+                                        f"--clock={self.clock}", f"--ops-file={ops_path(self.run_dir, store)}",
+                                        *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
 
     def _create_list_by_name(self) -> dict[str, CreateListCase]:
         return {case.name: case for case in self.create_list_cases}

@@ -5,92 +5,21 @@ Run as ``python -m bench.storelist.worker --store btree --namespaces 50
 [pyperf options]`` (``bench.worker`` says how a worker module runs). Each worker
 process builds the population and the one store its cell needs, then times.
 
-What is timed (:class:`CellTimer`): ``loops`` consecutive requests of the Go leaf body,
-``paginate_list(cacher, build_request(case, config, population, i))``. The fixture
-(population, storage, cacher: ~1 s at 150k pods) is built on the first call and kept
-for the process. The requests of a value are built before its clock starts, because
-building one (~5-10 µs) is a sizeable fraction of the fastest LISTs (~20 µs); so the
-timed loop is the LIST path alone, plus ~30 ns per request to keep its (pages,
-objects) result, which is what the objects/op and pages/op counts come from.
-
-Every timed request's (pages, objects) is checked against ``bench.storelist.expected`` (computed
-before the clock starts, ~0.2 s once per process at 150k pods, then cached per distinct
-request): a wrong count means the LIST path is wrong, so the worker exits with an
-error naming the cell, configuration, iteration and both counts, and the run fails
-rather than publish a figure for a wrong answer.
+This is the unpaired design: one configuration per process, the process a pyperf
+``Runner`` timing ``bench.storelist.cell_timer.CellTimer`` (the fixture, ~1 s at 150k
+pods, built on the first call and kept for the process; every request's counts
+checked). ``bench.storelist.paired_worker`` times all configurations in one process.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
-from typing import Protocol
 
-from bench.rundir.ops import OpsCount
-from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase, build_request, paginate_list
-from bench.storelist.expected import Counts, ExpectedCounts
-from bench.storelist.fixture import CellFixture, build_fixture
-from bench.worker import PyperfWorker, TimedBenchmark, WrongAnswerError
-from stores import STORE_NAMES, StoreConfig, store_config
-from workloads import Population, PopulationShape
-
-class Expectation(Protocol):
-    """What request ``iteration`` must return: ``ExpectedCounts``, or a test's stand-in."""
-
-    def for_iteration(self, iteration: int) -> Counts: ...
-
-
-ExpectationFactory = Callable[[StoreListCase, StoreConfig, Population], Expectation]
-
-
-class CellTimer:
-    """The pyperf time function of one cell on one store (``__call__(loops) -> seconds``)."""
-
-    def __init__(self, case: StoreListCase, store: str, seed: int,
-                 expectation: ExpectationFactory = ExpectedCounts) -> None:
-        self.case = case
-        self.store = store
-        self.config = store_config(store)
-        self.seed = seed
-        self.counted = OpsCount()
-        self._fixture: CellFixture | None = None
-        self._make_expectation = expectation
-        self._expected: Expectation | None = None
-        # Iteration numbers run on across values, as one long Go b.N loop would.
-        self._next_iteration = 0
-
-    def fixture(self) -> CellFixture:
-        """The cell's population, storage and cacher, built on first use (not timed)."""
-        if self._fixture is None:
-            self._fixture = build_fixture(self.case.shape, self.seed, self.store)
-        return self._fixture
-
-    def expected(self) -> Expectation:
-        """The expected counts over this process's population, built on first use (not timed)."""
-        if self._expected is None:
-            self._expected = self._make_expectation(self.case, self.config, self.fixture().population)
-        return self._expected
-
-    def __call__(self, loops: int) -> float:
-        fixture = self.fixture()
-        first = self._next_iteration
-        self._next_iteration += loops
-        iterations = range(first, first + loops)
-        batch = [build_request(self.case, self.config, fixture.population, i) for i in iterations]
-        expected = [self.expected().for_iteration(i) for i in iterations]
-        cacher = fixture.cacher
-        started = time.perf_counter()
-        outcomes = [paginate_list(cacher, request) for request in batch]
-        elapsed = time.perf_counter() - started
-        for iteration, (pages, objects), want in zip(iterations, outcomes, expected):
-            if (pages, objects) != (want.pages, want.objects):
-                raise WrongAnswerError(
-                    f"{self.case.name} on {self.store}: iteration {iteration} returned {objects} objects in "
-                    f"{pages} pages, expected {want.objects} objects in {want.pages} pages")
-        self.counted += OpsCount(len(outcomes), sum(p for p, _ in outcomes), sum(o for _, o in outcomes))
-        return elapsed
-
+from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
+from bench.storelist.cell_timer import CLOCKS, CellTimer
+from bench.worker import PyperfWorker, TimedBenchmark
+from stores import STORE_NAMES
+from workloads import PopulationShape
 
 def _rv_match(text: str) -> str:
     if text not in RV_MATCHES:
@@ -139,15 +68,19 @@ class StoreListWorker(PyperfWorker):
         group.add_argument("--scope", required=True, choices=SCOPES)
         group.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
         group.add_argument("--seed", required=True, type=int, help="population seed")
+        group.add_argument("--round", type=int, default=0, help="the executor's round (recorded in the run)")
+        group.add_argument("--clock", choices=CLOCKS, default="wall", help="the clock the loop is timed with")
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return cell_arguments(case_from_args(args), args.store, args.seed)
+        return [*cell_arguments(case_from_args(args), args.store, args.seed), f"--round={args.round}",
+                f"--clock={args.clock}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         case = case_from_args(args)
-        timer = CellTimer(case, args.store, args.seed)
-        return TimedBenchmark(case.name, timer, metadata=run_metadata(case, args.store, args.seed),
-                              counted=lambda: timer.counted)
+        timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock])
+        metadata = {**run_metadata(case, args.store, args.seed), "storelist_design": "unpaired",
+                    "storelist_clock": args.clock, "storelist_round": args.round}
+        return TimedBenchmark(case.name, timer, metadata=metadata, counted=lambda: timer.counted)
 
 
 if __name__ == "__main__":

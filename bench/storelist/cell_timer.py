@@ -1,0 +1,95 @@
+"""Timing one StoreList cell on one store configuration: the loop both StoreList workers time.
+
+What is timed: ``loops`` consecutive requests of the Go leaf body,
+``paginate_list(cacher, build_request(case, config, population, i))``. The requests
+of a call are built before its clock starts, because building one (~5-10 µs) is a
+sizeable fraction of the fastest LISTs (~20 µs); so the timed loop is the LIST path
+alone, plus ~30 ns per request to keep its (pages, objects) result, which is what the
+objects/op and pages/op counts come from. Every timed request's counts are checked
+against ``bench.storelist.expected`` after the clock stops: a wrong count raises
+``WrongAnswerError``, and the run fails rather than publish a figure for a wrong answer.
+
+Two clocks (``CLOCKS``): ``wall`` (``perf_counter_ns``) counts the time other processes
+take the CPU away; ``cpu`` (``thread_time_ns``, the timing thread's CPU time) does not.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from bench.rundir.ops import OpsCount
+from bench.storelist.cases import StoreListCase, build_request, paginate_list
+from bench.storelist.expected import Counts, ExpectedCounts
+from bench.storelist.fixture import CellFixture, build_fixture
+from bench.worker import WrongAnswerError
+from stores import StoreConfig, store_config
+from workloads import Population
+
+CLOCKS: dict[str, Callable[[], int]] = {"wall": time.perf_counter_ns, "cpu": time.thread_time_ns}
+
+
+class Expectation(Protocol):
+    """What request ``iteration`` must return: ``ExpectedCounts``, or a test's stand-in."""
+
+    def for_iteration(self, iteration: int) -> Counts: ...
+
+
+ExpectationFactory = Callable[[StoreListCase, StoreConfig, Population], Expectation]
+
+
+class CellTimer:
+    """The time function of one cell on one store (``__call__(loops) -> seconds``), for
+    pyperf's ``bench_time_func`` and for the paired worker's blocks.
+
+    ``fixture``: a population, storage and cacher built by the caller (the paired worker
+    builds one storage for all configurations); else built on first use. ``clock``: the
+    clock the loop is timed with, in nanoseconds (``CLOCKS``).
+    """
+
+    def __init__(self, case: StoreListCase, store: str, seed: int,
+                 expectation: ExpectationFactory = ExpectedCounts, fixture: CellFixture | None = None,
+                 clock: Callable[[], int] = time.perf_counter_ns) -> None:
+        self.case = case
+        self.store = store
+        self.config = store_config(store)
+        self.seed = seed
+        self.counted = OpsCount()
+        self._fixture = fixture
+        self._clock = clock
+        self._make_expectation = expectation
+        self._expected: Expectation | None = None
+        # Iteration numbers run on across values, as one long Go b.N loop would.
+        self._next_iteration = 0
+
+    def fixture(self) -> CellFixture:
+        """The cell's population, storage and cacher, built on first use (not timed)."""
+        if self._fixture is None:
+            self._fixture = build_fixture(self.case.shape, self.seed, self.store)
+        return self._fixture
+
+    def expected(self) -> Expectation:
+        """The expected counts over this process's population, built on first use (not timed)."""
+        if self._expected is None:
+            self._expected = self._make_expectation(self.case, self.config, self.fixture().population)
+        return self._expected
+
+    def __call__(self, loops: int) -> float:
+        fixture = self.fixture()
+        first = self._next_iteration
+        self._next_iteration += loops
+        iterations = range(first, first + loops)
+        batch = [build_request(self.case, self.config, fixture.population, i) for i in iterations]
+        expected = [self.expected().for_iteration(i) for i in iterations]
+        cacher, clock = fixture.cacher, self._clock
+        started = clock()
+        outcomes = [paginate_list(cacher, request) for request in batch]
+        elapsed = (clock() - started) * 1e-9
+        for iteration, (pages, objects), want in zip(iterations, outcomes, expected):
+            if (pages, objects) != (want.pages, want.objects):
+                raise WrongAnswerError(
+                    f"{self.case.name} on {self.store}: iteration {iteration} returned {objects} objects in "
+                    f"{pages} pages, expected {want.objects} objects in {want.pages} pages")
+        self.counted += OpsCount(len(outcomes), sum(p for p, _ in outcomes), sum(o for _, o in outcomes))
+        return elapsed

@@ -1,0 +1,175 @@
+"""One sample of the paired design: every configuration of one StoreList cell, in one process, in interleaved blocks.
+
+Run as ``python -m bench.storelist.paired_worker --namespaces 50 --pods-per-namespace
+3000 --nodes 5000 --rv= --scope Namespace --paginate 0 --seed 1 --stores
+btree+index,btree,map+index,map --round 3 --blocks 40 --warmups 1 --block-time 0.01
+--clock cpu --output RUN/meta/sample-in-flight --run-dir RUN``.
+
+The process builds the population and the storage once and a cacher of every
+configuration over that one storage (the configurations share the pods and the
+storage, as one API server's caches would; each has its own store and indexes). It
+then times rounds of blocks: one block per configuration, ``loops`` requests each,
+the order rotated by one from round to round (and by the executor's round from
+process to process), so that no configuration always follows the same one. Adjacent
+blocks saw the same machine: the ratio of a configuration's block to the base's block
+of the same round cancels most of what other processes do to this one and of the
+drift over seconds, and the median of a process's per-block ratios is its estimate of
+the ratio (``benchstat.paired``). The process stays the sample unit (its heap layout,
+hash seed and code placement are shared by all its blocks): the run's interval comes
+from the processes.
+
+Output: per configuration a pyperf file ``OUTPUT/<configuration>.json`` with one run
+whose values are the measured blocks' seconds per request (warm-up rounds as pyperf
+warm-ups), and whose metadata carries the cell, the clock, the executor's round, the
+process's ratio to the base (``storelist_ratio``), the seconds spent inside timed loops
+(``storelist_timed_seconds``) and, on the base, the process's wall time
+(``storelist_wall_seconds``). The executor merges them into ``RUN/<configuration>.json``.
+Every request's counts are checked as in the unpaired design (``CellTimer``); a wrong
+count ends the process with one line and no output.
+
+Loops: given per configuration (``--loops store=N,...``, as calibrated in the first
+round), else calibrated here: doubled until one block lasts ``block_time``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyperf
+
+from bench.environment import describe_environment
+from bench.executor import rotated
+from bench.rundir.layout import ops_path
+from bench.rundir.ops import add_ops
+from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
+from bench.storelist.cell_timer import CLOCKS, CellTimer
+from bench.storelist.fixture import CellFixture, gc_paused, load_storage, pod_cacher
+from bench.storelist.worker import run_metadata
+from bench.worker import WrongAnswerError
+from benchstat.paired import adjacent_block_ratios, process_ratio
+from stores import STORE_NAMES
+from workloads import PopulationShape, generate_population
+
+MODULE = "bench.storelist.paired_worker"
+MAX_LOOPS = 1 << 20
+
+
+def cell_arguments(case: StoreListCase, seed: int) -> list[str]:
+    """The options naming ``case`` over the population of ``seed``."""
+    shape = case.shape
+    return [f"--namespaces={shape.namespaces}", f"--pods-per-namespace={shape.pods_per_namespace}",
+            f"--nodes={shape.nodes}", f"--rv={case.rv_match}", f"--scope={case.scope}",
+            f"--paginate={case.paginate}", f"--seed={seed}"]
+
+
+def _loops(text: str) -> dict[str, int]:
+    pairs = [part.split("=", 1) for part in text.split(",") if part]
+    return {store: int(count) for store, count in pairs}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--namespaces", required=True, type=int)
+    parser.add_argument("--pods-per-namespace", required=True, type=int)
+    parser.add_argument("--nodes", required=True, type=int)
+    parser.add_argument("--rv", required=True, choices=RV_MATCHES, help='resourceVersionMatch ("" = consistent read)')
+    parser.add_argument("--scope", required=True, choices=SCOPES)
+    parser.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
+    parser.add_argument("--seed", required=True, type=int, help="population seed")
+    parser.add_argument("--stores", required=True, type=lambda text: text.split(","),
+                        help="configurations, the base first")
+    parser.add_argument("--round", required=True, type=int, help="the executor's round (rotates the first order)")
+    parser.add_argument("--blocks", required=True, type=int, help="measured rounds of blocks")
+    parser.add_argument("--warmups", required=True, type=int, help="warm-up rounds of blocks (not measured)")
+    parser.add_argument("--block-time", required=True, type=float, help="seconds one block lasts at least")
+    parser.add_argument("--clock", required=True, choices=CLOCKS)
+    parser.add_argument("--loops", type=_loops, default={}, help="store=N,...: requests per block (else calibrated)")
+    parser.add_argument("--output", required=True, type=Path, help="directory for one pyperf file per configuration")
+    parser.add_argument("--run-dir", required=True, type=Path, help="the run directory (for the ops counts)")
+    return parser
+
+
+def calibrate(timer: CellTimer, block_time: float) -> int:
+    """Requests per block: grown until one block lasts ``block_time`` on the timer's clock."""
+    loops = 1
+    elapsed = timer(loops)
+    while elapsed < block_time and loops < MAX_LOOPS:
+        per_request = max(elapsed / loops, 1e-9)
+        loops = min(MAX_LOOPS, max(loops * 2, math.ceil(1.1 * block_time / per_request)))
+        elapsed = timer(loops)
+    return loops
+
+
+def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str) -> dict[str, CellTimer]:
+    """One population and storage, a cacher of every configuration over it, and their timers."""
+    with gc_paused():
+        population = generate_population(case.shape, seed)
+        storage = load_storage(population)
+        fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store)) for store in stores}
+    return {store: CellTimer(case, store, seed, fixture=fixtures[store], clock=CLOCKS[clock]) for store in stores}
+
+
+def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round: int,
+                rounds: int) -> dict[str, list[float]]:
+    """Seconds per request of each configuration's block in each of ``rounds`` rounds, orders rotated."""
+    stores = list(timers)
+    times: dict[str, list[float]] = {store: [] for store in stores}
+    for index in range(rounds):
+        for store in rotated(stores, first_round + index):
+            times[store].append(timers[store](loops[store]) / loops[store])
+    return times
+
+
+def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, int],
+                warmups: dict[str, list[float]], measured: dict[str, list[float]],
+                wall_seconds: float) -> dict[str, pyperf.Run]:
+    """One pyperf run per configuration: the measured blocks, the warm-ups, and the process's ratio."""
+    base, *others = args.stores
+    ratios = {base: 1.0, **{store: process_ratio(block_ratios) for store, block_ratios in
+                            adjacent_block_ratios(measured, base).items()}}
+    environment = describe_environment()
+    runs = {}
+    for store in args.stores:
+        metadata: dict[str, str | int | float] = {
+            "name": case.name, "unit": "second", "loops": loops[store], **run_metadata(case, store, args.seed),
+            **environment, "storelist_design": "paired", "storelist_clock": args.clock,
+            "storelist_round": args.round, "storelist_ratio": ratios[store],
+            "storelist_timed_seconds": loops[store] * (sum(warmups[store]) + sum(measured[store])),
+        }
+        if store == base:
+            metadata["storelist_wall_seconds"] = wall_seconds
+        runs[store] = pyperf.Run(measured[store], warmups=[(loops[store], value) for value in warmups[store]],
+                                 metadata=metadata)
+    return runs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = _parser().parse_args(argv)
+    unknown = [store for store in args.stores if store not in STORE_NAMES]
+    if unknown or len(set(args.stores)) != len(args.stores) or args.blocks < 1 or args.warmups < 0:
+        sys.exit(f"{MODULE}: bad options (stores {args.stores}, blocks {args.blocks}, warm-ups {args.warmups})")
+    case = StoreListCase(PopulationShape(args.namespaces, args.pods_per_namespace, args.nodes),
+                         args.rv, args.scope, args.paginate)
+    try:
+        timers = build_timers(case, args.stores, args.seed, args.clock)
+        loops = {store: args.loops.get(store) or calibrate(timer, args.block_time) for store, timer in timers.items()}
+        warmups = time_blocks(timers, loops, args.round, args.warmups)
+        measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
+    except WrongAnswerError as error:
+        sys.exit(f"{MODULE}: wrong count: {error}")
+    runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started)
+    for store, run in runs.items():
+        pyperf.Benchmark([run]).dump(str(args.output / f"{store}.json"))
+        add_ops(ops_path(args.run_dir, store), case.name, timers[store].counted)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

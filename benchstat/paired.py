@@ -1,0 +1,315 @@
+"""Paired ratio statistics: configurations timed side by side inside one process.
+
+The paired design times every configuration inside *one* worker process, in
+interleaved blocks (``A B C D``, the order rotated from block to block). Block
+``k`` of every configuration is timed in the same rotated round, so the blocks
+of one round are adjacent in time and share the process's heap layout, hash
+seed and code placement; their ratio ``config[k] / base[k]`` cancels most of
+what makes one process faster than another. The statistics come in two levels:
+
+* within a process, :func:`adjacent_block_ratios` gives the per-block ratios
+  and :func:`process_ratio` their median: one estimate per process, which the
+  blocks make tight;
+* across processes (the sample unit: processes are independent, blocks of one
+  process are not), :func:`summarize_ratios` gives the median of the
+  per-process ratios with benchstat's distribution-free confidence interval and
+  a Wilcoxon signed-rank test of ``log(ratio)`` against 0.
+
+:func:`format_ratio_cell` renders one :class:`RatioSummary` as a table cell in
+benchstat's style, e.g. ``0.912 [0.897, 0.925] -8.8% (p=0.002 n=10)``.
+
+Like the rest of the package, this module imports nothing of the project
+outside ``benchstat``: only the standard library, numpy, scipy and
+:mod:`benchstat.stats` (whose median and confidence interval it reuses, so the
+ratio table and benchstat's table bound their medians the same way).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import wilcoxon
+
+from benchstat.stats import median, summarize
+
+__all__ = [
+    "RatioSummary",
+    "adjacent_block_ratios",
+    "format_ratio_cell",
+    "half_width_pct",
+    "process_ratio",
+    "summarize_ratios",
+]
+
+
+def _check_positive_finite(values: Sequence[float], what: str) -> None:
+    for value in values:
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{what} must be positive and finite, got {value!r}")
+
+
+# ---------------------------------------------------------------------------
+# Within one process
+# ---------------------------------------------------------------------------
+
+
+def process_ratio(block_ratios: Sequence[float]) -> float:
+    """One process's estimate of a ratio: the median of its per-block ratios.
+
+    The median (benchstat's, the mean of the two middle values for an even
+    count) rather than the mean, so that a block disturbed by the noisy machine
+    (a context switch, a GC pause in one configuration's block) moves the
+    estimate by at most one rank.
+
+    >>> process_ratio([0.9, 1.3, 0.95])
+    0.95
+    >>> process_ratio([0.9, 1.0, 0.95, 0.98])
+    0.965
+
+    Raises ``ValueError`` for an empty sequence or a ratio that is not
+    positive and finite (a zero, negative, NaN or infinite block time got in).
+
+    Cost: O(b log b) for b blocks (the sort).
+    """
+    if not block_ratios:
+        raise ValueError("process_ratio needs at least one block ratio")
+    _check_positive_finite(block_ratios, "block ratios")
+    return median(block_ratios)
+
+
+def adjacent_block_ratios(
+    times: Mapping[str, Sequence[float]], base: str
+) -> dict[str, list[float]]:
+    """The per-block ratios ``config[k] / base[k]`` of every non-base configuration.
+
+    ``times`` maps each configuration to its block times in block order: block
+    ``k`` of every configuration was timed in the same rotated round ``k``, so
+    ``config[k]`` and ``base[k]`` are adjacent in time and their ratio pairs
+    them. The result keeps ``times``' order, without ``base``.
+
+    >>> adjacent_block_ratios({"base": [2.0, 4.0], "map": [1.0, 3.0]}, "base")
+    {'map': [0.5, 0.75]}
+
+    Raises ``ValueError`` when ``base`` is not in ``times``, when the
+    configurations have different numbers of blocks (the pairing would be
+    off), when there are no blocks, or when a time is not positive and finite.
+
+    Cost: O(c * b) for c configurations of b blocks.
+    """
+    if base not in times:
+        raise ValueError(f"base configuration {base!r} is not among {sorted(times)}")
+    base_times = list(times[base])
+    if not base_times:
+        raise ValueError("no blocks: the configurations have no block times")
+    lengths = {name: len(values) for name, values in times.items()}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"configurations have different numbers of blocks: {lengths}")
+    for name, values in times.items():
+        _check_positive_finite(values, f"block times of {name!r}")
+    return {
+        name: [value / base_value for value, base_value in zip(values, base_times)]
+        for name, values in times.items()
+        if name != base
+    }
+
+
+# ---------------------------------------------------------------------------
+# Across processes
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatioSummary:
+    """The ratio config/base over n worker processes.
+
+    ``center`` is the median of the per-process ratios and ``[lo, hi]`` its
+    distribution-free confidence interval (benchstat's, from order
+    statistics); ``lo``/``hi`` are ``-inf``/``inf`` when n is too small for a
+    two-sided interval with finite bounds (n < 6 at 0.95). ``p_value`` is the
+    two-sided Wilcoxon signed-rank test of ``log(ratio)`` against 0;
+    ``significant`` is ``p_value < alpha`` and the interval excluding 1 (see
+    :func:`summarize_ratios`).
+    """
+
+    center: float
+    lo: float
+    hi: float
+    p_value: float
+    n: int
+    significant: bool
+
+
+def _wilcoxon_log_p(ratios: Sequence[float]) -> float:
+    logs = np.log(np.asarray(ratios, dtype=float))
+    if not np.any(logs != 0):
+        # Every ratio is exactly 1: no evidence of a difference at all. scipy
+        # drops the zero differences and would divide 0 by 0 (nan).
+        return 1.0
+    with warnings.catch_warnings():
+        # scipy may warn about zeros or ties when it switches method; the
+        # choice it makes is the documented one, so the warning is noise here.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        result = wilcoxon(logs, alternative="two-sided", zero_method="wilcox", method="auto")
+    p = float(result.pvalue)
+    if math.isnan(p):  # pragma: no cover - guarded above; kept as a safety net
+        return 1.0
+    return min(1.0, p)
+
+
+def summarize_ratios(
+    process_ratios: Sequence[float], confidence: float = 0.95, alpha: float = 0.05
+) -> RatioSummary:
+    """Summarise per-process ratios config/base: median, its CI, a paired test.
+
+    * ``center``: the median of the per-process ratios
+      (:func:`benchstat.stats.median`).
+    * ``[lo, hi]``: benchstat's distribution-free confidence interval of the
+      median (:func:`benchstat.stats.summarize`, computed on the ratios): the
+      order statistics ``x_(l)`` and ``x_(h)`` of
+      :func:`benchstat.stats.median_ci_orders`, e.g. ``x_(2), x_(9)`` for
+      n = 10 at 0.95. The order statistics of ratios are ratios, so the
+      interval is the same whether built on ratios or on their logs.
+      When either bound would be infinite (n < 6 at 0.95; at n = 5 only the
+      lower one is) both are reported as ``-inf``/``inf``: the interval is
+      "unbounded", printed ``± ∞`` as benchstat prints a range it cannot
+      bound. ``-inf`` rather than 0 keeps benchstat's ``Summary`` convention,
+      so ``math.isinf`` tests mean the same thing for both tables.
+    * ``p_value``: the two-sided Wilcoxon signed-rank test
+      (:func:`scipy.stats.wilcoxon`) of ``log(ratio)`` against 0, i.e. H0:
+      within each process the configuration and the base cost the same
+      (``log(config/base)`` is symmetric about 0). scipy computes the exact
+      null distribution when there are no ties or zeros (n <= 50); with
+      ties or ratios of exactly 1 (zeros, dropped as Wilcoxon did) it
+      enumerates all sign flips for n <= 13 (exact, conditional on the ties)
+      and uses the normal approximation above. If every ratio is exactly 1,
+      p = 1. The test is invariant under ``r -> r**c`` (c > 0) and
+      ``r -> 1/r``, but *not* under ``r -> c*r``: scaling moves ratios
+      across 1.
+    * ``significant``: ``p_value < alpha`` *and* the interval excludes 1
+      (``hi < 1`` or ``lo > 1``; both bounds finite). Both, because the
+      table prints ``~`` whenever the interval contains 1 (as the spec asks),
+      so a significant test beside an interval straddling 1 would contradict
+      its own cell; and the test guards small n and the interval's coarseness:
+      the interval is the inverted sign test and uses only which side of 1
+      each process falls on, while the signed-rank test also weighs how far,
+      so neither alone decides. At n = 10 (interval ``x_(2), x_(9)``): nine
+      ratios below 1 and one above, farthest from 1 of all, give an interval
+      below 1 but W+ = 10 and p = 86/1024 = 0.084; eight below and two above,
+      closest to 1, give p = 10/1024 = 0.0098 but an interval containing 1.
+      Neither is significant.
+      At n = 6, the smallest n with a finite 95% interval, the only
+      significant outcome is all six ratios on one side of 1 (p = 2/64).
+
+    >>> s = summarize_ratios([0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99])
+    >>> s.center, s.lo, s.hi, s.p_value, s.n, s.significant
+    (0.945, 0.91, 0.98, 0.001953125, 10, True)
+
+    Raises ``ValueError`` for an empty sequence, a ratio that is not positive
+    and finite, or ``confidence``/``alpha`` outside (0, 1).
+
+    Cost: O(n log n) for the median and interval, plus the test: the exact
+    distribution is O(n^3) at most (about 1 ms at n = 10); with ties or zeros
+    and n <= 13 scipy enumerates 2^n sign flips, which takes about 0.2 s at
+    n = 10 and 2 s at n = 13.
+    """
+    if not process_ratios:
+        raise ValueError("summarize_ratios needs at least one process ratio")
+    _check_positive_finite(process_ratios, "process ratios")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    ratios = [float(r) for r in process_ratios]
+    summary = summarize(ratios, confidence)
+    lo, hi = summary.lo, summary.hi
+    bounded = not (math.isinf(lo) or math.isinf(hi))
+    if not bounded:
+        lo, hi = -math.inf, math.inf
+    p_value = _wilcoxon_log_p(ratios)
+    excludes_one = bounded and (hi < 1 or lo > 1)
+    significant = p_value < alpha and excludes_one
+    return RatioSummary(summary.center, lo, hi, p_value, len(ratios), significant)
+
+
+def half_width_pct(summary: RatioSummary) -> float:
+    """The interval's larger half-width in percent of the centre.
+
+    ``max(center - lo, hi - center) / center * 100``; ``inf`` when the
+    interval is unbounded. The larger side, because the interval from order
+    statistics is not symmetric about the median (benchstat's ``± x%`` takes
+    the larger side too).
+
+    >>> s = RatioSummary(center=0.8, lo=0.78, hi=0.84, p_value=0.002, n=10, significant=True)
+    >>> round(half_width_pct(s), 6)
+    5.0
+
+    Cost: O(1).
+    """
+    if math.isinf(summary.lo) or math.isinf(summary.hi):
+        return math.inf
+    return max(summary.center - summary.lo, summary.hi - summary.center) / summary.center * 100
+
+
+# ---------------------------------------------------------------------------
+# The table cell
+# ---------------------------------------------------------------------------
+
+
+def _three_digit_decimals(value: float) -> int:
+    """Decimals that show a positive ``value`` to three significant digits (at least 0)."""
+    decimals = max(0, 2 - math.floor(math.log10(value)))
+    rounded = float(f"{value:.{decimals}f}")
+    if rounded > 0 and math.floor(math.log10(rounded)) > math.floor(math.log10(value)):
+        # Rounding carried into a new digit (0.9996 -> 1.000): one decimal fewer.
+        decimals = max(0, decimals - 1)
+    return decimals
+
+
+def _format_bound(value: float, decimals: int) -> str:
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.{decimals}f}"
+
+
+def format_ratio_cell(summary: RatioSummary) -> str:
+    """One cell of the ratio table, in benchstat's style.
+
+    ``ratio [lo, hi] change (p=P n=N)``:
+
+    * the ratio to three significant digits (``0.912``, ``1.01``), and the
+      bounds with the *same number of decimals* as the ratio, so one cell
+      reads at one precision (``1.01 [0.98, 1.04]``, as benchstat scales a row
+      alike); an unbounded interval prints ``± ∞``, benchstat's range for too
+      few samples;
+    * the change ``(ratio - 1)`` in percent with one decimal and an explicit
+      sign (``-8.8%``, ``+3.1%``): one decimal of percent is the resolution of
+      a three-digit ratio near 1. The sign is ASCII ``-``/``+`` as in
+      benchstat's ``format_delta`` (``-17.20%``) beside it, so both tables
+      use one minus sign. ``~`` when not significant, as benchstat prints;
+    * ``(p=0.002 n=10)`` as benchstat's ``format_test``: p to three decimals
+      (omitted if exactly 0, which the Wilcoxon test never gives), n the
+      number of processes.
+
+    >>> format_ratio_cell(RatioSummary(0.9118, 0.897, 0.925, 0.00195, 10, True))
+    '0.912 [0.897, 0.925] -8.8% (p=0.002 n=10)'
+    >>> format_ratio_cell(RatioSummary(1.01, 0.98, 1.04, 0.43, 10, False))
+    '1.01 [0.98, 1.04] ~ (p=0.430 n=10)'
+    >>> format_ratio_cell(RatioSummary(0.95, -math.inf, math.inf, 0.0625, 5, False))
+    '0.950 ± ∞ ~ (p=0.062 n=5)'
+
+    Cost: O(1).
+    """
+    decimals = _three_digit_decimals(summary.center)
+    center = f"{summary.center:.{decimals}f}"
+    if math.isinf(summary.lo) and math.isinf(summary.hi):
+        interval = "± ∞"
+    else:
+        interval = f"[{_format_bound(summary.lo, decimals)}, {_format_bound(summary.hi, decimals)}]"
+    change = f"{(summary.center - 1) * 100:+.1f}%" if summary.significant else "~"
+    p_part = f"p={summary.p_value:.3f} " if summary.p_value != 0 else ""
+    return f"{center} {interval} {change} ({p_part}n={summary.n})"

@@ -1,0 +1,82 @@
+"""The ratio table: per cell and configuration, the ratio to the base from the paired design.
+
+In a paired run every worker process timed all configurations of a cell in
+interleaved blocks and recorded, per configuration, its ratio to the base (the
+median of its per-block ratios, ``storelist_ratio`` in the run's metadata). This
+table summarises those per-process ratios with ``benchstat.paired``: the median, its
+95% confidence interval (benchstat's, from order statistics: the sample unit stays
+the process) and the Wilcoxon signed-rank test; ``~`` where the interval contains 1.
+It sits beside benchstat's table, which stays as it is (each configuration's sec/op,
+Mann-Whitney U), because that is what users hold against Go's output.
+
+Cost: one Wilcoxon test per cell and configuration (~1 ms; up to ~0.2 s at n = 10
+with ties, which scipy then enumerates exactly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tabulate import tabulate
+
+from bench.rundir.facts import StoreListFacts
+from bench.rundir.results import RunResults
+from benchstat.paired import RatioSummary, format_ratio_cell, half_width_pct, summarize_ratios
+from reports.markdown import md_table
+
+RATIO_KEY = "storelist_ratio"
+
+
+@dataclass(frozen=True)
+class RatioRow:
+    """One cell: per non-base configuration, the summary of its per-process ratios (None: none recorded)."""
+
+    cell: str
+    ratios: dict[str, RatioSummary | None]
+
+
+def ratio_rows(run: RunResults) -> list[RatioRow]:
+    """Every cell with paired ratios, in the run's cell order."""
+    base, *others = run.configurations
+    rows = []
+    for cell in run.cell_names():
+        summaries: dict[str, RatioSummary | None] = {}
+        for name in others:
+            recorded = [float(meta[RATIO_KEY]) for meta in run.configurations[name].run_metadata(cell)
+                        if isinstance(meta.get(RATIO_KEY), (int, float))]
+            summaries[name] = summarize_ratios(recorded) if recorded else None
+        if any(summary is not None for summary in summaries.values()):
+            rows.append(RatioRow(cell, summaries))
+    return rows
+
+
+def clock_of(run: RunResults) -> str:
+    """"paired design, cpu clock" as the run recorded it, else what its samples say."""
+    if run.manifest is not None and run.manifest.suite == "storelist":
+        facts = StoreListFacts.of(run.manifest)
+        return f"{facts.design} design, {facts.clock} clock"
+    clocks = {str(meta.get("storelist_clock", "wall")) for results in run.configurations.values()
+              for cell in run.cell_names() for meta in results.run_metadata(cell)}
+    return f"{'/'.join(sorted(clocks)) or 'wall'} clock"
+
+
+def format_ratio_table(run: RunResults, fmt: str) -> str:
+    """The table as text (tabulate's plain layout) or markdown; a sentence when the run has no ratios."""
+    rows = ratio_rows(run)
+    base, *others = run.configurations
+    if not rows:
+        return (f"No paired ratios in {run.label} (an unpaired run, or one whose cells have one configuration): "
+                "run it with --design paired for the ratio table.\n")
+    header = [f"ratio to {base} ({clock_of(run)})", *others]
+    table = [[row.cell, *("–" if row.ratios[name] is None else format_ratio_cell(row.ratios[name])
+                          for name in others)] for row in rows]
+    if fmt == "md":
+        return md_table(header, table)
+    return tabulate(table, headers=header, tablefmt="plain", disable_numparse=True) + "\n"
+
+
+def widest_half_width(run: RunResults) -> float:
+    """The largest 95% half-width (%) of any ratio in the table (inf if one is unbounded, 0 if none)."""
+    widths = [half_width_pct(summary) for row in ratio_rows(run) for summary in row.ratios.values()
+              if summary is not None]
+    return max(widths, default=0.0)
