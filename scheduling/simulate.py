@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 import random
 from dataclasses import dataclass, fields
 from enum import Enum
@@ -38,9 +39,9 @@ from scheduling.hints import (
     strategy_for_concurrent_events,
 )
 from scheduling.pod import DEFAULT_SCHEDULER, Pod, QueuedPodInfo
-from scheduling.queue import UNSCHEDULABLE_PODS, PriorityQueue
+from scheduling.queue import DEFAULT_POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION, UNSCHEDULABLE_PODS, PriorityQueue
 from scheduling.reference import ReferenceTracker, TeeTracker
-from scheduling.timers import QueueTimers
+from scheduling.timers import UNSCHEDULABLE_FLUSH_PERIOD, QueueTimers
 from scheduling.tracker import TRACKER_NAMES, new_tracker
 
 EVENT_KINDS: tuple[ClusterEvent, ...] = (NODE_ADD, ASSIGNED_POD_DELETE, ASSIGNED_POD_ADD, PV_ADD, PVC_ADD, CSI_NODE_UPDATE)
@@ -49,6 +50,47 @@ PLUGIN_EVENTS: dict[str, tuple[ClusterEvent, ...]] = {
     "InterPodAffinity": (ASSIGNED_POD_ADD, ASSIGNED_POD_DELETE),
     "VolumeBinding": (PV_ADD, PVC_ADD, CSI_NODE_UPDATE),
 }
+
+
+# The work of one simulate() call (both trackers), in steps of about 1 us on the machine
+# below.  Counting happenings alone would miss most of it: the loop turns at least once
+# per simulated second (the 1 s backoffQ flush), each event is offered to every parked
+# pod and logged for every attempt in flight, and a failed attempt's walk passes the
+# attempts in flight with it.  Each weight is the cost of one unit measured here.
+_STEPS_PER_PLAN = 4.0  # drawing one attempt's plan, for every attempt a pod may make
+_STEPS_PER_POD = 60.0  # drawing a pod, and its arrival: agenda entry, loop turn, activeQ add
+_STEPS_PER_POP = 110.0  # Pop, finish and wake; a long activeQ backlog adds its heap's log A
+_STEPS_PER_EVENT = 30.0  # drawing one cluster event and delivering it
+_STEPS_PER_SECOND = 7.0  # the loop turn and timer tick of each simulated second
+_STEPS_PER_HINT_CHECK = 8.0  # a failed attempt's hint consulted for one event, in flight or parked
+_STEPS_PER_MEETING = 0.15  # an event logged for an in-flight attempt, or an attempt passed by a walk
+
+# A failed attempt leaves unschedulablePods at the latest at the first 30 s flush after
+# the 5-minute limit.
+_MAX_PARKED_SECONDS = DEFAULT_POD_MAX_IN_UNSCHEDULABLE_PODS_DURATION + UNSCHEDULABLE_FLUSH_PERIOD
+# The smallest share of events a rejecting plugin listens to: the slowest way out.
+_MIN_PLUGIN_EVENT_SHARE = min(len(events) for events in PLUGIN_EVENTS.values()) / len(EVENT_KINDS)
+
+# Measured here (Python 3.11, 2 CPUs shared with other work), one simulate() call
+# ("over": above the limit, so now refused; the pods=1 rows also have stuck_pods=0):
+#   config (changes from the default)                 steps     seconds  steps/s
+#   default                                           5.1e5     0.28     1.8e6
+#   pods=10000 (a backlog: Pops at capacity)          5.0e6     3.0      1.7e6
+#   pods=30000                                        7.7e6     5.8      1.3e6
+#   event_rate=20                                     1.2e6     0.88     1.4e6
+#   pods=1, event_rate=0, duration=1e6 (ticks only)   7.0e6     8.9      0.79e6
+#   pods=1, event_rate=50, duration=1e4 (events)      1.5e7     18.4     0.82e6
+#   pods=200000, cycle_seconds=0.01, no failures      3.7e7     34.0     1.1e6
+#   pods=300000, duration=1, cycle_seconds=1          2.3e7     20.0     1.1e6
+#   pods=1000000, duration=1, cycle_seconds=1         7.6e7     77.4     0.98e6  over; 1.9 GB
+#   pods=1, event_rate=0, duration=7e6                4.9e7     46.0     1.06e6
+#   pods=1, event_rate=50, duration=3.2e4             4.8e7     53.1     0.91e6
+#   pods=12000, event_rate=1, cycle_seconds=0.001,
+#     failure_probability=0.7, queue_fraction=0       5.4e7     42.9     1.25e6  over
+# At the slowest rate, about 0.8e6 steps/s, the limit is about a minute, 100 times the
+# default workload; memory at the limit stays under about 2 GB (0.8e6 pods at most).
+MAX_STEPS = 5e7
+_SLOWEST_STEPS_PER_SECOND = 0.8e6
 
 
 @dataclass(frozen=True)
@@ -93,8 +135,51 @@ class SimulationConfig:
         for name in ("lifetime_mean", "cycle_seconds", "duration"):
             if getattr(self, name) <= 0:
                 problems.append(f"{name} must be > 0")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            # NaN passes every comparison above, and inf turns the work estimate into NaN.
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(f"{f.name} must be finite")
         if problems:
             raise ValueError("; ".join(problems))
+        steps = self.estimated_steps()
+        if steps > MAX_STEPS:
+            raise ValueError(
+                f"the simulation would take about {steps:.2g} steps (pods, their attempts, cluster events, "
+                f"simulated seconds, and the events and attempts each attempt meets); the limit is {MAX_STEPS:.2g} "
+                f"(about {MAX_STEPS / _SLOWEST_STEPS_PER_SECOND:.0f} s on the machine it was measured on)"
+            )
+
+    def estimated_steps(self) -> float:
+        """Expected work of ``simulate(self)`` in the steps of MAX_STEPS; inf if a count
+        overflows a float. O(1)."""
+        try:
+            p = self.failure_probability
+            # Attempt k is made if the k before it failed; the last one always succeeds.
+            attempts_per_pod = float(self.attempts) if p == 1.0 else (1.0 - p**self.attempts) / (1.0 - p)
+            pops = min(self.pods * attempts_per_pod, self.duration / self.cycle_seconds + 1)  # one per cycle
+            failures = pops * (1.0 - 1.0 / attempts_per_pod)
+            # A failed attempt's hint sees each event from its Pop until one answers Queue
+            # or the flush takes the pod out of unschedulablePods.
+            queue_odds = self.queue_fraction * _MIN_PLUGIN_EVENT_SHARE
+            events_per_failure = min(self.event_rate * min(self.duration, self.lifetime_mean + _MAX_PARKED_SECONDS),
+                                     1.0 / queue_odds if queue_odds else math.inf)
+            # Pops spread over about the first half of the run, as the arrivals do.
+            pop_rate = min(1.0 / self.cycle_seconds, 2.0 * pops / self.duration)
+            attempt_seconds = min(self.duration, self.lifetime_mean)
+            in_flight_seconds = pops * attempt_seconds + self.stuck_pods * min(self.duration, self.stuck_seconds)
+            # Attempts in flight alongside one (Little's law), which its failure walk passes.
+            concurrent_attempts = min(pops, pop_rate * attempt_seconds)
+            meetings = in_flight_seconds * self.event_rate + failures * concurrent_attempts
+            return (_STEPS_PER_PLAN * self.pods * self.attempts
+                    + _STEPS_PER_POD * self.pods
+                    + _STEPS_PER_POP * pops
+                    + _STEPS_PER_EVENT * self.event_rate * self.duration
+                    + _STEPS_PER_SECOND * self.duration
+                    + _STEPS_PER_HINT_CHECK * failures * events_per_failure
+                    + _STEPS_PER_MEETING * meetings)
+        except OverflowError:
+            return math.inf
 
 
 @dataclass(frozen=True, slots=True)

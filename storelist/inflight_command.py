@@ -32,7 +32,7 @@ _OPTIONS: dict[str, tuple[Callable[[str], object], str]] = {
 def cmd_simulate(args: argparse.Namespace) -> int:
     try:
         config = SimulationConfig(**{f.name: getattr(args, f.name) for f in fields(SimulationConfig)})
-    except ValueError as error:  # cross-field checks, e.g. stuck_pods > pods
+    except ValueError as error:  # cross-field checks (e.g. stuck_pods > pods) and the work limit
         sys.stderr.write(f"storelist inflight simulate: error: {error}\n")
         return EXIT_ERROR
     sys.stdout.write(format_simulation(simulate(config)) + "\n")
@@ -51,7 +51,8 @@ def add_inflight(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "simulate",
         help="replay one random workload through the marker and list trackers",
         description="Replay one seeded workload through both trackers on a fake clock and compare "
-        "wrongly parked pods, time spent parked and list lengths.",
+        "wrongly parked pods, time spent parked and list lengths. A workload estimated to take more than "
+        "about a minute is refused.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     for name, (parse, text) in _OPTIONS.items():

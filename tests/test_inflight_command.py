@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from scheduling.simulate import SimulationConfig
+from storelist import inflight_command
 from storelist.main import build_parser, main
 
 
@@ -31,6 +34,38 @@ def test_cli_rejects_bad_values(argv: list[str], message: str, capsys: pytest.Ca
         main(["inflight", "simulate", *argv])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--duration", "1e12"], "the limit is"),
+        (["--event-rate", "1e9"], "the limit is"),
+        (["--pods", "100000000"], "the limit is"),
+        (["--duration", "inf"], "expected a finite number"),
+        (["--event-rate", "nan"], "expected a finite number"),
+    ],
+)
+def test_cli_refuses_what_cannot_finish_before_simulating(argv: list[str], message: str,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def must_not_run(*_: object) -> None:
+        # pytest.fail is a BaseException: main's one-line handler for bugs cannot swallow it.
+        pytest.fail("refused input reached the simulation")
+
+    monkeypatch.setattr(inflight_command, "simulate", must_not_run)
+    started = time.perf_counter()
+    status: int | str | None
+    try:
+        status = main(["inflight", "simulate", *argv])
+    except SystemExit as exit_info:  # argparse's own refusals exit
+        status = exit_info.code
+    elapsed = time.perf_counter() - started
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "error:" in err and message in err and "Traceback" not in err
+    assert elapsed < 1.0
 
 
 def test_cli_rejects_inconsistent_values(capsys: pytest.CaptureFixture[str]) -> None:

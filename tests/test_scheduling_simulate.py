@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import replace
 
 import pytest
 
-from scheduling.simulate import SimulationConfig, SimulationReport, TrackerFigures, format_simulation, generate_workload, simulate
+from scheduling.simulate import (
+    MAX_STEPS,
+    SimulationConfig,
+    SimulationReport,
+    TrackerFigures,
+    format_simulation,
+    generate_workload,
+    simulate,
+)
 
 # Smaller than the defaults to stay fast, still with concurrency and relevant events.
 SMALL = SimulationConfig(pods=300, duration=600.0, event_rate=0.5, queue_fraction=0.2, stuck_seconds=60.0, seed=3)
@@ -69,11 +79,33 @@ def test_workload_has_the_stuck_pod_and_bounded_attempts() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [dict(pods=0), dict(attempts=0), dict(stuck_pods=-1), dict(queue_fraction=1.5), dict(event_rate=-1.0), dict(duration=0.0), dict(pods=2, stuck_pods=3)],
+    [dict(pods=0), dict(attempts=0), dict(stuck_pods=-1), dict(queue_fraction=1.5), dict(event_rate=-1.0), dict(duration=0.0), dict(pods=2, stuck_pods=3),
+     dict(duration=math.inf), dict(event_rate=math.nan), dict(queue_fraction=math.nan)],
 )
 def test_config_rejects_bad_values(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         SimulationConfig(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("name", "base"),
+    [
+        ("duration", SimulationConfig(pods=1, stuck_pods=0, event_rate=0.0)),  # timer ticks only
+        ("event_rate", SimulationConfig(pods=1, stuck_pods=0, duration=1e4)),  # cluster events
+        ("pods", SimulationConfig(stuck_pods=0, event_rate=0.0, failure_probability=0.0, cycle_seconds=1e-3)),
+    ],
+)
+def test_config_accepts_work_just_under_the_limit_and_refuses_just_over(name: str, base: SimulationConfig) -> None:
+    # These estimates grow linearly in the setting varied, so two small configs place the limit.
+    start = getattr(base, name)
+    kind = type(start)
+    once, twice = (replace(base, **{name: kind(start * k)}).estimated_steps() for k in (1, 2))
+    at_limit = start * (1 + (MAX_STEPS - once) / (twice - once))
+    under = replace(base, **{name: kind(0.99 * at_limit)})  # construction validates: no error
+    assert 0.98 * MAX_STEPS < under.estimated_steps() <= MAX_STEPS
+    limit = re.escape(f"the limit is {MAX_STEPS:.2g}")
+    with pytest.raises(ValueError, match=rf"^the simulation would take about \S+ steps \(.*\); {limit} \(about \d+ s"):
+        replace(base, **{name: kind(1.01 * at_limit)})
 
 
 def test_format_simulation_is_an_aligned_table(report: SimulationReport) -> None:
