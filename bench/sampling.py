@@ -64,7 +64,7 @@ def sampling_options(mode: str, settings: SampleSettings) -> list[str]:
     """The ``storelist run`` options that give ``settings``: the mode, then each setting
     that differs from the mode's own.
 
-    >>> sampling_options("fast", SampleSettings(processes=6, values=2, warmups=1, min_time=0.2))
+    >>> sampling_options("fast", SampleSettings(processes=6, values=2, warmups=1, min_time=0.2, block_time=0.005))
     ['--fast', '--min-time', '0.2']
     """
     options = [] if mode == "default" else [f"--{mode}"]

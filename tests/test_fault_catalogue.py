@@ -432,12 +432,19 @@ def test_a_signal_inside_a_result_file_write_leaves_the_old_file_whole(signum: i
 
 
 def test_sigkill_at_any_moment_can_be_resumed_to_the_same_run(tmp_path: Path, uninterrupted: Path) -> None:
-    for delay in (0.3, 1.5, 4.0):  # during start-up and memory, in round 1, later
-        run = tmp_path / f"run-{delay}"
+    moments: list[tuple[str, Callable[[Path], bool]]] = [
+        ("start-up", lambda run: True),
+        ("manifest written", lambda run: manifest_path(run).exists()),
+        ("first sample kept", lambda run: samples_in(run) >= 1),
+        ("half the samples kept", lambda run: samples_in(run) >= samples_in(uninterrupted) // 2),
+    ]
+    for index, (moment, reached) in enumerate(moments):
+        run = tmp_path / f"run-{index}"
         process = start_run(run)
-        time.sleep(delay)
+        wait_for(lambda: reached(run) or process.poll() is not None)
         process.kill()
         process.communicate(timeout=60)
         if not manifest_path(run).exists():
             continue  # killed before the run recorded anything: nothing to resume
+        assert json.loads(manifest_path(run).read_text())["status"] == "running", moment  # killed, not finished
         resumed_to_the_end(run, uninterrupted)

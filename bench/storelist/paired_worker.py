@@ -46,10 +46,10 @@ from bench.environment import describe_environment
 from bench.executor import rotated
 from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
-from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
+from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import CellFixture, gc_paused, load_storage, pod_cacher
-from bench.storelist.worker import run_metadata
+from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
 from stores import STORE_NAMES
@@ -57,14 +57,6 @@ from workloads import PopulationShape, generate_population
 
 MODULE = "bench.storelist.paired_worker"
 MAX_LOOPS = 1 << 20
-
-
-def cell_arguments(case: StoreListCase, seed: int) -> list[str]:
-    """The options naming ``case`` over the population of ``seed``."""
-    shape = case.shape
-    return [f"--namespaces={shape.namespaces}", f"--pods-per-namespace={shape.pods_per_namespace}",
-            f"--nodes={shape.nodes}", f"--rv={case.rv_match}", f"--scope={case.scope}",
-            f"--paginate={case.paginate}", f"--seed={seed}"]
 
 
 def _loops(text: str) -> dict[str, int]:
@@ -75,13 +67,7 @@ def _loops(text: str) -> dict[str, int]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--namespaces", required=True, type=int)
-    parser.add_argument("--pods-per-namespace", required=True, type=int)
-    parser.add_argument("--nodes", required=True, type=int)
-    parser.add_argument("--rv", required=True, choices=RV_MATCHES, help='resourceVersionMatch ("" = consistent read)')
-    parser.add_argument("--scope", required=True, choices=SCOPES)
-    parser.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
-    parser.add_argument("--seed", required=True, type=int, help="population seed")
+    add_cell_arguments(parser)
     parser.add_argument("--stores", required=True, type=lambda text: text.split(","),
                         help="configurations, the base first")
     parser.add_argument("--round", required=True, type=int, help="the executor's round (rotates the first order)")

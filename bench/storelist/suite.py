@@ -1,21 +1,26 @@
 """The StoreList suite: a preset as a run of the executor, one pyperf JSON file per store configuration.
 
-The sample design and the interleaving are ``bench.executor``'s. This suite adds:
+The rounds and the interleaving are ``bench.executor``'s. This suite adds:
 
-- StoreList cells run through ``bench.storelist.worker``; pyperf calibrates their
-  loops in the first round and later rounds reuse the count.
+- The design (``--design``). Paired, the default: one worker process per StoreList cell
+  and round times every configuration (``bench.storelist.paired_worker``), in blocks
+  whose order rotates block by block; the ratio table comes from it. Unpaired: one
+  process per (cell, configuration), a pyperf ``Runner`` (``bench.storelist.worker``),
+  as the suite measured before the paired design; kept to check that pairing does not
+  bias the medians. Either way loops are calibrated in the first round, then fixed.
+- The clock (``--clock cpu|wall``), recorded and shown in every table's header.
 - Create-then-list cells (``Preset.create_list``) run in the same rounds after the
-  StoreList cells, through ``bench.storelist.createlist_worker`` with one loop per
-  value fixed from the first round (see there).
+  StoreList cells, unpaired, through ``bench.storelist.createlist_worker`` with one
+  loop per value (see there).
 - Before the first round, the memory each configuration's loaded store adds on each
   population (``bench.storelist.measure_memory``).
 
-Cost: (processes + 1) x cells x configurations worker processes, each ~0.4 s of
-start-up, the fixture build (~1 s at 150k pods, nothing at smoke size) and
-(warmups + values) x max(min_time, one request) of timing: ~10-15 minutes for
-``published`` on 2 cores. ``full`` (47 cells, ~1300 worker processes, most building a
-110k-150k pod fixture) is dominated by those builds and its whole-cluster cells
-(0.2-0.6 s per request); ``sweep`` --fast took ~20 minutes on 2 cores.
+Cost, paired: processes x cells worker processes, each ~0.3 s of start-up, ~2 s of
+fixture (one population and storage, four cachers at 150k pods, the expected counts)
+and blocks x (one block per configuration, at least ``block_time`` each, a map LIST
+of ~80 ms at 150k pods being one block): ~9-10 minutes for ``published`` on 2 cores
+(20 x 6 processes). Unpaired: (processes + 1) x cells x configurations processes,
+~12 minutes for ``published`` at 10 processes.
 """
 
 from __future__ import annotations
@@ -40,7 +45,6 @@ from bench.storelist.createlist_worker import cell_arguments as create_list_argu
 from bench.storelist.fixture import ESTIMATED_BYTES_PER_POD, estimated_worker_bytes
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
-from bench.storelist.paired_worker import cell_arguments as paired_arguments
 from bench.storelist.presets import Preset
 from bench.storelist.worker import StoreListWorker, cell_arguments
 from stores import STORE_NAMES, store_config
@@ -178,13 +182,13 @@ class StoreListPlan:
         if len(unit) > 1:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
-            return PAIRED_MODULE, [*paired_arguments(case, self.seed), f"--stores={','.join(unit)}",
+            return PAIRED_MODULE, [*cell_arguments(case, self.seed), f"--stores={','.join(unit)}",
                                    f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
                                    f"--block-time={s.block_time!r}", f"--clock={self.clock}",
                                    *([f"--loops={given}"] if given else []),
                                    f"--output={output}", f"--run-dir={self.run_dir}"]
         (store,) = unit
-        return StoreListWorker.module, [*cell_arguments(case, store, self.seed), f"--round={round_index}",
+        return StoreListWorker.module, [f"--store={store}", *cell_arguments(case, self.seed), f"--round={round_index}",
                                         f"--clock={self.clock}", f"--ops-file={ops_path(self.run_dir, store)}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
 

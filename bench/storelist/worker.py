@@ -27,12 +27,23 @@ def _rv_match(text: str) -> str:
     return text
 
 
-def cell_arguments(case: StoreListCase, store: str, seed: int) -> list[str]:
-    """The options naming ``case`` on ``store`` over the population of ``seed``."""
+def add_cell_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The options that name a StoreList cell and its population's seed (both StoreList workers take them)."""
+    parser.add_argument("--namespaces", required=True, type=int)
+    parser.add_argument("--pods-per-namespace", required=True, type=int)
+    parser.add_argument("--nodes", required=True, type=int)
+    parser.add_argument("--rv", required=True, type=_rv_match, help='resourceVersionMatch ("" = consistent read)')
+    parser.add_argument("--scope", required=True, choices=SCOPES)
+    parser.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
+    parser.add_argument("--seed", required=True, type=int, help="population seed")
+
+
+def cell_arguments(case: StoreListCase, seed: int) -> list[str]:
+    """The options of ``add_cell_arguments`` naming ``case`` over the population of ``seed``."""
     shape = case.shape
-    return [f"--store={store}", f"--namespaces={shape.namespaces}",
-            f"--pods-per-namespace={shape.pods_per_namespace}", f"--nodes={shape.nodes}",
-            f"--rv={case.rv_match}", f"--scope={case.scope}", f"--paginate={case.paginate}", f"--seed={seed}"]
+    return [f"--namespaces={shape.namespaces}", f"--pods-per-namespace={shape.pods_per_namespace}",
+            f"--nodes={shape.nodes}", f"--rv={case.rv_match}", f"--scope={case.scope}",
+            f"--paginate={case.paginate}", f"--seed={seed}"]
 
 
 def case_from_args(args: argparse.Namespace) -> StoreListCase:
@@ -61,18 +72,12 @@ class StoreListWorker(PyperfWorker):
 
     def add_arguments(self, group: argparse._ArgumentGroup) -> None:
         group.add_argument("--store", required=True, choices=STORE_NAMES, help="store configuration")
-        group.add_argument("--namespaces", required=True, type=int)
-        group.add_argument("--pods-per-namespace", required=True, type=int)
-        group.add_argument("--nodes", required=True, type=int)
-        group.add_argument("--rv", required=True, type=_rv_match, help='resourceVersionMatch ("" = consistent read)')
-        group.add_argument("--scope", required=True, choices=SCOPES)
-        group.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
-        group.add_argument("--seed", required=True, type=int, help="population seed")
+        add_cell_arguments(group)
         group.add_argument("--round", type=int, default=0, help="the executor's round (recorded in the run)")
         group.add_argument("--clock", choices=CLOCKS, default="wall", help="the clock the loop is timed with")
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return [*cell_arguments(case_from_args(args), args.store, args.seed), f"--round={args.round}",
+        return [f"--store={args.store}", *cell_arguments(case_from_args(args), args.seed), f"--round={args.round}",
                 f"--clock={args.clock}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
