@@ -66,7 +66,7 @@ from bench.rundir.lock import RunLock
 from bench.rundir.manifest import RunManifest, read_manifest, write_manifest
 from bench.rundir.results import samples_of
 from bench.sampling import SampleSettings
-from bench.worker import killed_by
+from bench.worker import ROUND_KEY, killed_by
 
 
 
@@ -234,27 +234,30 @@ def last_line(log: Path, since: int = 0) -> str:
     return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
 
-def calibrated_loops(json_path: Path, benchmark: str) -> int:
-    """The loop count pyperf chose for ``benchmark`` in its first round."""
+def load_sample(sample: Path) -> pyperf.BenchmarkSuite:
+    """The pyperf file a worker wrote; RunError naming it if it cannot be read."""
     try:
-        loops = pyperf.BenchmarkSuite.load(str(json_path)).get_benchmark(benchmark).get_loops()
-    except (OSError, ValueError, KeyError) as error:
-        raise RunError(f"{json_path}: cannot read the calibrated loops of {benchmark}: {error}") from None
-    return int(loops)
+        return pyperf.BenchmarkSuite.load(str(sample))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise RunError(f"{sample}: cannot read the worker's sample: {error}") from None
 
 
-ROUND_KEY = "storelist_round"  # run metadata: the executor's round that made the run
+def calibrated_loops(sample: pyperf.BenchmarkSuite, benchmark: str) -> int:
+    """The loop count chosen for ``benchmark`` in its first round (pyperf's, or the paired worker's)."""
+    try:
+        return int(sample.get_benchmark(benchmark).get_loops())
+    except (ValueError, KeyError) as error:
+        raise RunError(f"cannot read the calibrated loops of {benchmark}: {error}") from None
 
 
-def merge_sample(sample: Path, target: Path, round_index: int) -> None:
-    """Put the runs of the worker's file ``sample`` into the suite ``target``, written whole,
+def merge_sample(new: pyperf.BenchmarkSuite, target: Path, round_index: int) -> None:
+    """Put the runs of a worker's sample into the suite ``target``, written whole,
     replacing any runs of the same benchmark from the same round (so that a sample merged
-    again after an interruption is not counted twice); then drop ``sample``."""
+    again after an interruption is not counted twice)."""
     try:
-        new = pyperf.BenchmarkSuite.load(str(sample))
         suite = pyperf.BenchmarkSuite.load(str(target)) if target.exists() else None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise RunError(f"cannot merge the sample {sample} into {target}: {error}") from None
+        raise RunError(f"cannot merge a sample into {target}: {error}") from None
     if suite is not None:
         names = set(new.get_benchmark_names())
         kept = [pyperf.Benchmark(runs) for benchmark in suite.get_benchmarks()
@@ -264,7 +267,6 @@ def merge_sample(sample: Path, target: Path, round_index: int) -> None:
         for benchmark in new.get_benchmarks():
             suite.add_runs(benchmark)
     write_suite(target, suite or new)
-    sample.unlink()
 
 
 def rounds_done(run_dir: Path, configurations: Sequence[str]) -> dict[tuple[str, str], set[int]]:
@@ -290,11 +292,10 @@ def rounds_done(run_dir: Path, configurations: Sequence[str]) -> dict[tuple[str,
     return done
 
 
-def unstable(sample: Path) -> bool:
+def unstable(sample: pyperf.BenchmarkSuite) -> bool:
     """Whether pyperf's stability rule flags the sample: its values' standard deviation at
     least 10% of their mean, or a value 50% or more off the mean (pyperf's ``format_checks``)."""
-    values = [value for benchmark in pyperf.BenchmarkSuite.load(str(sample)).get_benchmarks()
-              for value in benchmark.get_values()]
+    values = [value for benchmark in sample.get_benchmarks() for value in benchmark.get_values()]
     if len(values) < 2:
         return False
     mean = statistics.fmean(values)
@@ -372,9 +373,10 @@ def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, pro
     plan = [(round_index, cell, unit) for round_index in range(rounds) for cell in cells
             for unit in suite.units(cell, round_index)]
     finished = [all(round_index in done.get((cell, name), ()) for name in unit) for round_index, cell, unit in plan]
+    last_of_round = {round_index: position for position, (round_index, _, _) in enumerate(plan)}
     progress.begin(len(plan), sum(finished))
     log, sample_dir = worker_log_path(run_dir), sample_dir_path(run_dir)
-    for (round_index, cell, unit), already in zip(plan, finished):
+    for position, ((round_index, cell, unit), already) in enumerate(zip(plan, finished)):
         if already:
             continue  # resumed: this sample is in the files already
         if not lock.still_ours():
@@ -389,22 +391,19 @@ def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, pro
                            f"{last_line(log, logged) or killed_by(returncode) or 'no message'}; its output is in {log}, "
                            f"partial results in {run_dir}")
         for name in unit:
-            sample = sample_dir / f"{name}.json"
+            path = sample_dir / f"{name}.json"
+            sample = load_sample(path)  # read once: for the loops, the stability rule and the merge
             if loops[name] == 0:
                 manifest.loops[cell][name] = calibrated_loops(sample, cell)
             manifest.samples += 1
             manifest.unstable_samples += unstable(sample)
             merge_sample(sample, suite_path(run_dir, name), round_index)
+            path.unlink()
         manifest.heartbeat = utc_now()
+        if position == last_of_round[round_index]:
+            manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
         write_manifest(run_dir, manifest)
         progress.finish()
-        if (round_index, cell, unit) == _last_of_round(plan, round_index):
-            manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
-            write_manifest(run_dir, manifest)
-
-
-def _last_of_round(plan: Sequence[tuple[int, str, tuple[str, ...]]], round_index: int) -> tuple[int, str, tuple[str, ...]]:
-    return [item for item in plan if item[0] == round_index][-1]
 
 
 @contextmanager

@@ -153,7 +153,6 @@ def test_report_of_the_full_run_shows_counts_memory_and_names_what_is_missing(sm
 
 def test_a_failing_create_list_worker_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(executor, "launch", lambda command, log: 4 if "bench.storelist.createlist_worker" in command else 0)
-    monkeypatch.setattr(executor, "calibrated_loops", lambda path, name: 1)
     preset = Preset("full", "test", (TINY,), lambda shape: [], create_list=("Exact",), create_list_operations=5)
     plan = StoreListPlan(tmp_path / "run", preset, ("btree",), 1, SampleSettings(1, 1, 0, 0.01))
     with pytest.raises(RunError, match="StoreCreateList/RV=Exact on btree failed"):
