@@ -27,6 +27,9 @@ from bench.rundir.ops import OpsCount, add_ops
 
 # benchstat's practice: 10 independent runs (here worker processes) per cell.
 DEFAULT_PROCESSES = 10
+# Run metadata: the executor's round that made the run; every worker writes it, and the
+# executor's merge and resume go by it (bench.executor).
+ROUND_KEY = "storelist_round"
 
 
 class WrongAnswerError(RuntimeError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from bench.inflight.cells import OPS, InFlightCell
-from bench.worker import PyperfWorker, TimedBenchmark
+from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark
 from scheduling.tracker import TRACKER_NAMES
 
 
@@ -52,7 +52,7 @@ class InFlightWorker(PyperfWorker):
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         cell = self._cell(args)
         function, extra = cell.time_function()
-        metadata = {**run_metadata(cell, args.tracker), "storelist_round": args.round}
+        metadata = {**run_metadata(cell, args.tracker), ROUND_KEY: args.round}
         return TimedBenchmark(cell.name, function, (args.tracker, *extra), metadata=metadata)
 
 

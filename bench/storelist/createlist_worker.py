@@ -26,7 +26,7 @@ import time
 
 from bench.rundir.ops import OpsCount
 from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
-from bench.worker import PyperfWorker, TimedBenchmark, WrongAnswerError
+from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark, WrongAnswerError
 from stores import STORE_NAMES
 
 
@@ -85,7 +85,7 @@ class CreateListWorker(PyperfWorker):
         timer = CreateListTimer(case, args.store, args.operations, args.seed)
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
                                           "storelist_rv": args.rv, "storelist_operations": args.operations,
-                                          "storelist_round": args.round}
+                                          ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,
                               counted=lambda: timer.counted)
 

@@ -50,7 +50,7 @@ from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import CellFixture, gc_paused, load_storage, pod_cacher
 from bench.storelist.worker import add_cell_arguments, run_metadata
-from bench.worker import WrongAnswerError
+from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
 from stores import STORE_NAMES
 from workloads import PopulationShape, generate_population
@@ -125,7 +125,7 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
         metadata: dict[str, str | int | float] = {
             "name": case.name, "unit": "second", "loops": loops[store], **run_metadata(case, store, args.seed),
             **environment, "storelist_design": "paired", "storelist_clock": args.clock,
-            "storelist_round": args.round, "storelist_ratio": ratios[store],
+            ROUND_KEY: args.round, "storelist_ratio": ratios[store],
             "storelist_timed_seconds": loops[store] * (sum(warmups[store]) + sum(measured[store])),
         }
         if store == base:

@@ -17,7 +17,7 @@ import argparse
 
 from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
-from bench.worker import PyperfWorker, TimedBenchmark
+from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark
 from stores import STORE_NAMES
 from workloads import PopulationShape
 
@@ -84,7 +84,7 @@ class StoreListWorker(PyperfWorker):
         case = case_from_args(args)
         timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock])
         metadata = {**run_metadata(case, args.store, args.seed), "storelist_design": "unpaired",
-                    "storelist_clock": args.clock, "storelist_round": args.round}
+                    "storelist_clock": args.clock, ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, metadata=metadata, counted=lambda: timer.counted)
 
 
