@@ -29,6 +29,7 @@ import shlex
 import subprocess
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bench.environment import available_memory_bytes, describe_environment
@@ -116,11 +117,20 @@ class StoreListPlan:
 
     @property
     def cases(self) -> list[StoreListCase]:
-        return self.preset.cases()
+        return list(self._cases_by_name.values())
 
     @property
     def create_list_cases(self) -> list[CreateListCase]:
-        return [CreateListCase(match) for match in self.preset.create_list]
+        return list(self._create_list_by_name.values())
+
+    # Derived from the preset once: the executor asks for a cell's case on every worker.
+    @cached_property
+    def _cases_by_name(self) -> dict[str, StoreListCase]:
+        return {case.name: case for case in self.preset.cases()}
+
+    @cached_property
+    def _create_list_by_name(self) -> dict[str, CreateListCase]:
+        return {case.name: case for case in (CreateListCase(match) for match in self.preset.create_list)}
 
     def command(self) -> str:
         """The ``storelist run`` command line that repeats this run (same seed)."""
@@ -162,23 +172,23 @@ class StoreListPlan:
 
     def initial_loops(self, cell: str, configuration: str) -> int:
         # Create-then-list: one loop per value, whatever the settings (see createlist_worker).
-        return 1 if cell in self._create_list_by_name() else self.settings.loops
+        return 1 if cell in self._create_list_by_name else self.settings.loops
 
     def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
-        if self.design == "paired" and cell not in self._create_list_by_name():
+        if self.design == "paired" and cell not in self._create_list_by_name:
             return [self.configurations]  # one process; it rotates the order block by block
         return [(store,) for store in rotated(self.configurations, round_index)]
 
     def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
                output: Path) -> tuple[str, list[str]]:
-        create_list = self._create_list_by_name().get(cell)
+        create_list = self._create_list_by_name.get(cell)
         if create_list is not None:
             (store,) = unit
             return CreateListWorker.module, [
                 *create_list_arguments(create_list, store, self.preset.create_list_operations, self.seed),
                 f"--round={round_index}", f"--ops-file={ops_path(self.run_dir, store)}",
                 *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
-        case = next(case for case in self.cases if case.name == cell)
+        case = self._cases_by_name[cell]
         if len(unit) > 1:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
@@ -191,6 +201,3 @@ class StoreListPlan:
         return StoreListWorker.module, [f"--store={store}", *cell_arguments(case, self.seed), f"--round={round_index}",
                                         f"--clock={self.clock}", f"--ops-file={ops_path(self.run_dir, store)}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
-
-    def _create_list_by_name(self) -> dict[str, CreateListCase]:
-        return {case.name: case for case in self.create_list_cases}
