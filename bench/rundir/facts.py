@@ -8,15 +8,38 @@ value, which the report's sample design quotes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar, TypeVar
 
 from bench.rundir.files import RunDirError
 from bench.rundir.manifest import RunManifest
 
 
+class SuiteFacts:
+    """What both suites' facts do: go into the manifest as a dict, and come back out of it checked."""
+
+    suite: ClassVar[str]  # the manifest's suite these facts belong to
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def of(cls: type[Facts], manifest: RunManifest) -> Facts:
+        """The facts recorded in ``manifest``; RunDirError if it is another suite's or lacks them."""
+        if manifest.suite != cls.suite:
+            raise RunDirError(f"a {manifest.suite} run has no {cls.suite} facts")
+        names = {field.name for field in fields(cls)}  # type: ignore[arg-type]
+        if set(manifest.facts) != names:
+            raise RunDirError(f"the manifest's facts are not {cls.__name__}: expected {sorted(names)}, "
+                              f"found {sorted(manifest.facts)}")
+        return cls(**manifest.facts)
+
+
+Facts = TypeVar("Facts", bound=SuiteFacts)
+
+
 @dataclass(frozen=True)
-class StoreListFacts:
+class StoreListFacts(SuiteFacts):
     """``populations``: the population names (``PopulationShape.benchmark_name``) of the
     StoreList cells, in plan order; ``published_counterparts``: our cell name -> the
     published cell it stands for (same RV, scope and pages; a scaled-down population
@@ -24,39 +47,17 @@ class StoreListFacts:
     ``design``: "paired" (every configuration of a cell in one process) or "unpaired";
     ``clock``: "cpu" or "wall", what the StoreList cells were timed with."""
 
+    suite: ClassVar[str] = "storelist"
     populations: list[str]
     published_counterparts: dict[str, str]
     design: str
     clock: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def of(cls, manifest: RunManifest) -> StoreListFacts:
-        return cls(**_facts(manifest, "storelist", cls))
-
 
 @dataclass(frozen=True)
-class InFlightFacts:
+class InFlightFacts(SuiteFacts):
     """``wall_factor``: a value's loops were chosen so that a whole call lasts at most
     this many times ``min_time`` (see ``bench.inflight.suite.choose_loops``)."""
 
+    suite: ClassVar[str] = "inflight"
     wall_factor: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def of(cls, manifest: RunManifest) -> InFlightFacts:
-        return cls(**_facts(manifest, "inflight", cls))
-
-
-def _facts(manifest: RunManifest, suite: str, kind: type) -> dict[str, Any]:
-    if manifest.suite != suite:
-        raise RunDirError(f"a {manifest.suite} run has no {suite} facts")
-    names = set(kind.__dataclass_fields__)
-    if set(manifest.facts) != names:
-        raise RunDirError(f"the manifest's facts are not {kind.__name__}: expected {sorted(names)}, "
-                          f"found {sorted(manifest.facts)}")
-    return manifest.facts
