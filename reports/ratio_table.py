@@ -21,7 +21,7 @@ from tabulate import tabulate
 
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.results import RunResults
-from benchstat.paired import RatioSummary, format_ratio_cell, half_width_pct, summarize_ratios
+from benchstat.paired import RatioSummary, format_ratio_cell, summarize_ratios
 from reports.markdown import md_table
 
 RATIO_KEY = "storelist_ratio"
@@ -60,9 +60,8 @@ def clock_of(run: RunResults) -> str:
     return f"{'/'.join(sorted(clocks)) or 'wall'} clock"
 
 
-def format_ratio_table(run: RunResults, fmt: str) -> str:
-    """The table as text (tabulate's plain layout) or markdown; a sentence when the run has no ratios."""
-    rows = ratio_rows(run)
+def format_ratio_table(run: RunResults, rows: list[RatioRow], fmt: str) -> str:
+    """``rows`` (``ratio_rows(run)``) as text (tabulate's plain layout) or markdown; a sentence when there are none."""
     base, *others = run.configurations
     if not rows:
         return (f"No paired ratios in {run.label} (an unpaired run, or one whose cells have one configuration): "
@@ -73,10 +72,3 @@ def format_ratio_table(run: RunResults, fmt: str) -> str:
     if fmt == "md":
         return md_table(header, table)
     return tabulate(table, headers=header, tablefmt="plain", disable_numparse=True) + "\n"
-
-
-def widest_half_width(run: RunResults) -> float:
-    """The largest 95% half-width (%) of any ratio in the table (inf if one is unbounded, 0 if none)."""
-    widths = [half_width_pct(summary) for row in ratio_rows(run) for summary in row.ratios.values()
-              if summary is not None]
-    return max(widths, default=0.0)

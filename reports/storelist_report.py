@@ -32,7 +32,7 @@ from reports.environment import environment_section
 from reports.markdown import md_table
 from reports.memory_table import memory_rows, missing_memory
 from reports.plots import Bar, Series, grouped_bars, palette
-from reports.ratio_table import format_ratio_table
+from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
 from reports.sweep import SWEEP_PLOT, sweep_section
 from reports.tables import resumed_note, run_caveats, run_table
@@ -276,7 +276,7 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         "request at a time in Python. Compare shapes and ratios, never absolute µs.\n",
         f"## Status\n\n{status}\n",
         f"## Reproduced table (benchstat)\n\n```\n{format_table(table, 'text').rstrip()}\n```\n",
-        f"## Ratios to {BASE} (paired)\n\n```\n{format_ratio_table(run, 'text').rstrip()}\n```\n",
+        f"## Ratios to {BASE} (paired)\n\n```\n{format_ratio_table(run, ratio_rows(run), 'text').rstrip()}\n```\n",
         f"## Side by side\n\n### This run\n\n{format_table(table, 'md')}\n### Published: {SOURCE}\n\n"
         f"{published_markdown(published)}\nThe published p-values are not part of the published table's CSV, so "
         "its \"vs base\" column shows the delta, or `~` where benchstat found no significant difference.\n",

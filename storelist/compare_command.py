@@ -27,8 +27,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         caveats = [caveat for run in runs for caveat in run_caveats(run)] + runs_caveats(runs)
     sys.stdout.write(format_tables(tables, args.format))
     for run in runs:
-        if ratio_rows(run):
-            sys.stdout.write("\n" + format_ratio_table(run, args.format))
+        rows = ratio_rows(run)
+        if rows:
+            sys.stdout.write("\n" + format_ratio_table(run, rows, args.format))
     return notes("compare", caveats)
 
 
