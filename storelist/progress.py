@@ -45,8 +45,8 @@ class RunProgress:
                          "[{elapsed}<{remaining}]")
 
     def start(self, round_index: int, rounds: int, cell: str, unit: tuple[str, ...]) -> None:
-        where = f"round {round_index + 1}/{rounds}: {cell.removeprefix('StoreList/')} on {'+'.join(unit)}" \
-            if len(unit) == 1 else f"round {round_index + 1}/{rounds}: {cell.removeprefix('StoreList/')} (all configurations)"
+        configurations = f"on {unit[0]}" if len(unit) == 1 else "(all configurations)"
+        where = f"round {round_index + 1}/{rounds}: {cell.removeprefix('StoreList/')} {configurations}"
         if self._bar is not None and self._interactive:
             self._bar.set_description_str(where, refresh=True)
         else:
