@@ -39,9 +39,11 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "tests" / "data" / "benchstat_example"
 CASES = get_preset("published").cases()[:2]
 CASES_OF_TINY = ["StoreList/Namespaces=4/Pods=120/Nodes=3/RV=/Scope=Namespace/Paginate=0"]
-# A tiny real run: 2 cells x 2 configurations, 3 samples each, ~0.4 s per worker process.
+# A tiny real run: 2 cells x 2 configurations, 6 samples each, ~0.5 s per worker process: long enough
+# after its third sample, where the signal tests strike, for a loaded machine not to finish it first
+# (with 3 samples each, a CI run once finished before its SIGINT arrived).
 TINY_RUN = ["--namespaces", "4", "--pods-per-namespace", "30", "--nodes", "3", "--stores", "btree,map",
-            "--processes", "3", "--values", "1", "--warmups", "0", "--loops", "5", "--min-time", "0.001",
+            "--processes", "6", "--values", "1", "--warmups", "0", "--loops", "5", "--min-time", "0.001",
             "--seed", "5"]
 
 
