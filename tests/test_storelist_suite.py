@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyperf
@@ -26,7 +26,7 @@ from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CellTimer
-from bench.storelist.paired_worker import time_blocks
+from bench.storelist.paired_worker import calibrate, time_blocks
 from bench.storelist.worker import case_from_args, run_metadata
 from reports.published import load_published
 from stores import STORE_NAMES
@@ -258,6 +258,33 @@ def test_a_paired_worker_rotates_the_order_block_by_block() -> None:
                         first_round=1, rounds=3)
     assert order == [*rotated(stores, 1), *rotated(stores, 2), *rotated(stores, 3)]
     assert times == {store: [1e-6] * 3 for store in stores}
+
+
+def test_calibration_settles_on_the_count_that_fills_a_block_whatever_its_growth_path() -> None:
+    def timer_with_cold_start(cold_seconds: float) -> Callable[[int], float]:
+        calls = 0
+
+        def timer(loops: int) -> float:  # 25 µs per request; the very first call is cold
+            nonlocal calls
+            calls += 1
+            return loops * 25e-6 + (cold_seconds if calls == 1 else 0.0)
+
+        return timer
+
+    # A first request 25 µs slower grows 1 -> 220 -> 440, one 5 µs slower 1 -> 367 -> 734:
+    # the growth alone would keep either; the median of the repeats gives 400 both times.
+    assert calibrate(timer_with_cold_start(25e-6), 0.01) == 400
+    assert calibrate(timer_with_cold_start(5e-6), 0.01) == 400
+    assert calibrate(lambda loops: 0.05 * loops, 0.01) == 1  # a request longer than a block
+
+
+def test_a_primed_timer_issues_one_untimed_request_before_a_block_of_several() -> None:
+    case = StoreListCase(TINY, "", "Namespace", 0)
+    primed = CellTimer(case, "btree", seed=3, primed=True)
+    primed(5)
+    primed(1)
+    assert primed.counted.requests == 5 + 1 + 1  # the primer, five, and an unprimed single
+    assert primed.counted.objects_per_op == TINY.pods_per_namespace
 
 
 # ---------------------------------------------------------------------------

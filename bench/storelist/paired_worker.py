@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyperf
@@ -81,15 +82,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def calibrate(timer: CellTimer, block_time: float) -> int:
-    """Requests per block: grown until one block lasts ``block_time`` on the timer's clock."""
+CALIBRATION_REPEATS = 3
+
+
+def calibrate(timer: Callable[[int], float], block_time: float) -> int:
+    """Requests per block, so that one block lasts ``block_time`` on the timer's clock.
+
+    Grown until a block reaches ``block_time``; then the time per request is taken as
+    the median of ``CALIBRATION_REPEATS`` blocks of that size and the loops set from it.
+    The growth alone stops wherever its path crosses ``block_time``, anywhere between
+    one and two times the right count: cold first requests overestimate the time per
+    request and the count is doubled, so runs calibrated 407 or 790 loops for the same
+    cell, and since a block carries a fixed cost (see ``CellTimer``), their ratios
+    differed by 2-3%. The median of a few blocks at the final size settles the count
+    to within the clock's noise.
+    """
     loops = 1
     elapsed = timer(loops)
     while elapsed < block_time and loops < MAX_LOOPS:
         per_request = max(elapsed / loops, 1e-9)
         loops = min(MAX_LOOPS, max(loops * 2, math.ceil(1.1 * block_time / per_request)))
         elapsed = timer(loops)
-    return loops
+    per_request = statistics.median(timer(loops) / loops for _ in range(CALIBRATION_REPEATS))
+    return max(1, min(MAX_LOOPS, math.ceil(block_time / per_request)))
 
 
 def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str) -> dict[str, CellTimer]:
@@ -98,7 +113,8 @@ def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: s
         population = generate_population(case.shape, seed)
         storage = load_storage(population)
         fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store)) for store in stores}
-    return {store: CellTimer(case, store, seed, fixture=fixtures[store], clock=CLOCKS[clock]) for store in stores}
+    return {store: CellTimer(case, store, seed, fixture=fixtures[store], clock=CLOCKS[clock],
+                             primed=True) for store in stores}
 
 
 def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round: int,
