@@ -3,9 +3,10 @@
 In a paired run every worker process timed all configurations of a cell in
 interleaved blocks and recorded, per configuration, its ratio to the base (the
 median of its per-block ratios, ``storelist_ratio`` in the run's metadata). This
-table summarises those per-process ratios with ``benchstat.paired``: the median, its
-95% confidence interval (benchstat's, from order statistics: the sample unit stays
-the process) and the Wilcoxon signed-rank test; ``~`` where the interval contains 1.
+table summarises those per-process ratios with ``benchstat.paired`` (the sample unit
+stays the process): the Hodges-Lehmann estimate, the 95% confidence interval that
+inverts the Wilcoxon signed-rank test, and that test; ``~`` where the interval
+contains 1.
 It sits beside benchstat's table, which stays as it is (each configuration's sec/op,
 Mann-Whitney U), because that is what users hold against Go's output.
 

@@ -44,8 +44,9 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "with p and the sample counts. A sample is one worker process (the mean of its "
                          "values). Configurations or cells missing from a run are left out and named on stderr. A "
                          "paired run (storelist run --design paired, the default) adds the ratio table: per "
-                         "cell and configuration the median of the per-process ratios to the base, its 95% CI "
-                         "and the Wilcoxon signed-rank test, ~ where the CI contains 1."),
+                         "cell and configuration the Hodges-Lehmann estimate of the per-process ratios to the "
+                         "base, the 95% CI that inverts the Wilcoxon signed-rank test, and that test, ~ where "
+                         "the CI contains 1."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="run directory (from storelist run)")
     add_format_option(parser, FORMATS)

@@ -3,18 +3,23 @@
 The expected values are derived by hand in the comments. Two facts are used
 throughout:
 
-* benchstat's 95% median CI for n = 10 is the order statistics x_(2), x_(9).
-  The count K of ratios below the true median is Binomial(10, 1/2); in counts
-  out of 1024: K=5: 252, K=4,6: 210, K=3,7: 120, K=2,8: 45, K=1,9: 10. Growing
-  from the mode (left first on equal weights): 252, +210 (K=4), +210 (K=6),
-  +120 (K=3), +120 (K=7) = 912 (89.1%), +45 (K=2) = 957 (93.5%), +45 (K=8) =
-  1002 (97.9%) >= 95%. So K in 2..8, i.e. the interval [x_(2), x_(9)].
 * The Wilcoxon signed-rank statistic W+ (the sum of the ranks of |log r| whose
   log r is positive) is, under H0, the sum of a uniformly random subset of
   {1..n}: P(W+ = w) = (number of subsets of {1..n} summing to w) / 2^n. For
   n = 10 the cumulative counts of subsets with sum <= w are, for w = 0..10:
   1, 2, 3, 5, 7, 10, 14, 19, 25, 33, 43. The exact two-sided p is
   2 * min(P(W+ <= w), P(W+ >= w)), capped at 1.
+* The 95% interval leaves out the d lowest and d highest of the M = n(n+1)/2
+  Walsh averages (x_i + x_j)/2, i <= j, of x = log r, d the largest count with
+  P(W+ <= d - 1) <= 0.025. For n = 10, 0.025 * 1024 = 25.6: P(W+ <= 8) = 25/1024
+  fits, P(W+ <= 9) = 33/1024 does not, so d = 9 and the interval is the Walsh
+  averages of ranks 9 and 47 of 55.
+* TEN_BELOW has x = -0.01 k, k = 1..10, so its Walsh averages are -0.005 (i + j)
+  and ranking them is counting pairs i <= j by their sum s = i + j: s = 2..11 has
+  1, 1, 2, 2, 3, 3, 4, 4, 5, 5 pairs and s = 12..20 mirrors s = 10..2. The nine
+  averages nearest 0 have s <= 6 (1+1+2+2+3 = 9 pairs), so rank 47 is s = 6, x =
+  -0.03; the nine farthest have s >= 16, so rank 9 is s = 16, x = -0.08. The 28th
+  of 55 (the median) sits at the centre of the symmetric count, s = 11, x = -0.055.
 """
 
 from __future__ import annotations
@@ -27,15 +32,15 @@ from hypothesis import strategies as st
 
 from benchstat.paired import (
     RatioSummary,
+    signed_rank_depth,
     adjacent_block_ratios,
     format_ratio_cell,
     half_width_pct,
     process_ratio,
     summarize_ratios,
 )
-from benchstat.stats import median_ci_orders
 
-TEN_BELOW = [0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99]
+TEN_BELOW = [math.exp(-0.01 * k) for k in range(1, 11)]  # 0.990 .. 0.905
 
 
 def _ratios_from_signed_ranks(signed_ranks: list[int], step: float = 0.01) -> list[float]:
@@ -122,95 +127,127 @@ def test_adjacent_block_ratios_rejects_unpaired_or_bad_times(
 
 
 def test_ten_ratios_below_one_by_hand() -> None:
-    assert median_ci_orders(10, 0.95) == (2, 9)  # derived in the module docstring
+    assert signed_rank_depth(10, 0.95) == 9  # derived in the module docstring
     s = summarize_ratios(TEN_BELOW)
-    # Median: the mean of the 5th and 6th values, (0.94 + 0.95) / 2.
-    assert s.center == pytest.approx(0.945)
-    # CI: x_(2) = 0.91 and x_(9) = 0.98, exactly those sample values.
-    assert (s.lo, s.hi) == (0.91, 0.98)
+    # Estimate, bounds: Walsh averages of x = -0.055 (median), -0.08 (rank 9) and
+    # -0.03 (rank 47), derived in the module docstring.
+    assert s.center == pytest.approx(math.exp(-0.055), rel=1e-12)
+    assert s.lo == pytest.approx(math.exp(-0.08), rel=1e-12)
+    assert s.hi == pytest.approx(math.exp(-0.03), rel=1e-12)
     # Every log ratio is negative: W+ = 0, P(W+ <= 0) = 1/1024 (the empty subset),
     # two-sided p = 2/1024.
     assert s.p_value == 2 / 2**10 == 0.001953125
     assert s.n == 10
-    assert s.significant  # p < 0.05 and hi = 0.98 < 1
-    # Half-width: max(0.945 - 0.91, 0.98 - 0.945) / 0.945 = 0.035 / 0.945 = 3.7037%.
-    assert half_width_pct(s) == pytest.approx(100 * 0.035 / 0.945)
-    # Cell: 0.945 to three digits, bounds at the same 3 decimals, change
-    # (0.945 - 1) = -5.5%, p = 0.00195 -> 0.002.
-    assert format_ratio_cell(s) == "0.945 [0.910, 0.980] -5.5% (p=0.002 n=10)"
+    assert s.significant  # p < 0.05 and hi < 1
+    # Half-width: the larger side, the upper: (e^-0.03 - e^-0.055) / e^-0.055 =
+    # e^0.025 - 1 = 2.53%, against 1 - e^-0.025 = 2.47% below.
+    assert half_width_pct(s) == pytest.approx(100 * (math.exp(0.025) - 1))
+    # Cell: 0.946 to three digits, bounds at the same 3 decimals, change -5.4%.
+    assert format_ratio_cell(s) == "0.946 [0.923, 0.970] -5.4% (p=0.002 n=10)"
 
 
 def test_ten_ratios_above_one_mirror_the_ones_below() -> None:
-    # 1/r flips every log's sign: W- = 0 instead of W+ = 0, the same p.
+    # 1/r flips every log's sign: W- = 0 instead of W+ = 0, the same p, and the
+    # Walsh averages (and so the bounds) are negated.
     s = summarize_ratios([1 / r for r in TEN_BELOW])
     assert s.p_value == 0.001953125
     assert s.significant
-    assert s.lo == 1 / 0.98 and s.hi == 1 / 0.91  # x_(2), x_(9) of the reciprocals
-    assert format_ratio_cell(s).startswith("1.06 [1.02, 1.10] +5.8% ")
+    assert s.lo == pytest.approx(math.exp(0.03)) and s.hi == pytest.approx(math.exp(0.08))
+    assert format_ratio_cell(s).startswith("1.06 [1.03, 1.08] +5.7% ")
 
 
-# --- summarize_ratios: symmetric and disagreeing sets ---------------------------
+# --- summarize_ratios: the interval and the test agree --------------------------
 
 
 def test_symmetric_set_around_one_gives_p_one_and_tilde() -> None:
     # |log r| ranks 1..10; positive on ranks {1, 2, 3, 4, 7, 10}: W+ = 27, W- = 28.
     # The null distribution of W+ is symmetric about n(n+1)/4 = 27.5, so
-    # P(W+ <= 27) = 1/2 and the two-sided p is 2 * 1/2 = 1.
+    # P(W+ <= 27) = 1/2 and the two-sided p is 2 * 1/2 = 1. W+ = 27 of the 55
+    # Walsh averages are positive, more than d - 1 = 8, and 28 negative: the
+    # interval holds 1 on both sides.
     signed = [1, 2, 3, 4, -5, -6, 7, -8, -9, 10]
     s = summarize_ratios(_ratios_from_signed_ranks(signed))
     assert s.p_value == 1.0 == _exact_wilcoxon_p(10, 27)
-    # Sorted logs (x 0.01): -9 -8 -6 -5 1 2 3 4 7 10: x_(2) = e^-0.08 < 1 < x_(9) = e^0.07.
-    assert s.lo == math.exp(-0.08) and s.hi == math.exp(0.07)
-    # Median: mean of e^0.01 and e^0.02.
-    assert s.center == pytest.approx((math.exp(0.01) + math.exp(0.02)) / 2)
+    assert s.lo < 1 < s.hi
     assert not s.significant
-    assert format_ratio_cell(s) == "1.02 [0.92, 1.07] ~ (p=1.000 n=10)"
+    assert " ~ (p=1.000 n=10)" in format_ratio_cell(s)
 
 
-def test_interval_below_one_but_wilcoxon_not_significant() -> None:
+def test_nine_below_and_the_farthest_above_is_not_significant_either_way() -> None:
     # Nine below 1 (ranks 1..9), one above, farthest from 1 (rank 10): W+ = 10.
-    # 43 subsets sum to <= 10: p = 2 * 43 / 1024 = 0.083984375 > 0.05.
-    # The interval's x_(9) is the largest of the nine below 1: e^-0.01 < 1.
+    # 43 subsets sum to <= 10: p = 2 * 43 / 1024 = 0.084 > 0.05. The sign test's
+    # interval (benchstat's, ranks 2 and 9 of the ratios) would lie below 1 and
+    # contradict it; here 10 Walsh averages are positive, more than d - 1 = 8,
+    # so the interval reaches above 1.
     s = summarize_ratios(_ratios_from_signed_ranks([-1, -2, -3, -4, -5, -6, -7, -8, -9, 10]))
     assert s.p_value == 86 / 1024 == _exact_wilcoxon_p(10, 10)
-    assert s.hi == math.exp(-0.01) < 1
-    assert not s.significant  # the test disagrees: '~'
+    assert s.lo < 1 < s.hi
+    assert not s.significant
     assert " ~ (p=0.084 n=10)" in format_ratio_cell(s)
 
 
-def test_wilcoxon_significant_but_interval_contains_one() -> None:
+def test_eight_below_and_two_nearest_above_is_significant_either_way() -> None:
     # Eight below 1, two above, closest to 1 (ranks 1 and 2): W+ = 3.
-    # 5 subsets sum to <= 3 ({}, {1}, {2}, {3}, {1,2}): p = 10/1024 < 0.05.
-    # But x_(9) is the smaller of the two above 1: e^0.01 > 1, the interval holds 1.
+    # 5 subsets sum to <= 3 ({}, {1}, {2}, {3}, {1,2}): p = 10/1024 < 0.05. The
+    # sign test's interval would hold 1; here only the 3 Walsh averages of
+    # (1,1), (1,2), (2,2) are positive, at most d - 1 = 8, so hi < 1.
     s = summarize_ratios(_ratios_from_signed_ranks([1, 2, -3, -4, -5, -6, -7, -8, -9, -10]))
     assert s.p_value == 10 / 1024 == _exact_wilcoxon_p(10, 3)
-    assert s.lo < 1 < s.hi == math.exp(0.01)
-    assert not s.significant
-    assert " ~ (p=0.010 n=10)" in format_ratio_cell(s)
+    assert s.lo < s.hi < 1
+    assert s.significant
+    assert " -" in format_ratio_cell(s) and "(p=0.010 n=10)" in format_ratio_cell(s)
+
+
+def _signed_rank_samples() -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(1, 60), min_size=6, max_size=30, unique=True).flatmap(
+        lambda magnitudes: st.lists(st.sampled_from([-1, 1]), min_size=len(magnitudes),
+                                    max_size=len(magnitudes)).map(
+            lambda signs: [sign * m for sign, m in zip(signs, magnitudes)]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_signed_rank_samples())
+def test_the_interval_excludes_one_exactly_when_the_exact_test_rejects(signed: list[int]) -> None:
+    # Without ties or zeros the number of positive Walsh averages is W+, so the
+    # interval lies below 1 iff W+ <= d - 1 iff the exact two-sided p < 0.05
+    # (mirrored above 1); scipy's p is exact here (n <= 50).
+    s = summarize_ratios(_ratios_from_signed_ranks(signed))
+    assert (s.hi < 1 or s.lo > 1) == (s.p_value < 0.05) == s.significant
+
+
+@pytest.mark.parametrize(("n", "depth", "critical"), [(6, 1, 0), (8, 4, 3), (10, 9, 8), (15, 26, 25), (20, 53, 52),
+                                                      (25, 90, 89), (30, 138, 137)])
+def test_signed_rank_depth_matches_the_classical_critical_values(n: int, depth: int, critical: int) -> None:
+    # Two-sided 0.05 critical values of the signed-rank statistic (Wilcoxon's
+    # table, as printed in Hollander & Wolfe): reject when W <= critical.
+    assert signed_rank_depth(n, 0.95) == depth == critical + 1
+    counts = _subset_sum_counts(n)
+    assert sum(counts[:depth]) / 2**n <= 0.025 < sum(counts[: depth + 1]) / 2**n
 
 
 # --- summarize_ratios: small n, exact ones, ties --------------------------------
 
 
 def test_five_processes_give_an_unbounded_interval() -> None:
-    # median_ci_orders(5) = (0, 5): no finite lower bound, so both are reported
+    # P(W+ = 0) = 1/32 > 0.025: d = 0, no finite bound, so both are reported
     # unbounded. All five below 1: p = 2/2^5 = 0.0625, never below 0.05 at n = 5.
-    assert median_ci_orders(5, 0.95) == (0, 5)
-    s = summarize_ratios([0.90, 0.91, 0.92, 0.93, 0.94])
-    assert s.center == 0.92
+    assert signed_rank_depth(5, 0.95) == 0
+    s = summarize_ratios(TEN_BELOW[:5])
+    assert s.center == pytest.approx(math.exp(-0.03))  # Walsh averages -0.005 s, s = 2..10: median s = 6
     assert (s.lo, s.hi) == (-math.inf, math.inf)
     assert s.p_value == 0.0625
     assert not s.significant
     assert half_width_pct(s) == math.inf
-    assert format_ratio_cell(s) == "0.920 ± ∞ ~ (p=0.062 n=5)"
+    assert format_ratio_cell(s) == "0.970 ± ∞ ~ (p=0.062 n=5)"
 
 
 def test_six_processes_all_below_one_are_the_smallest_significant_case() -> None:
-    # median_ci_orders(6) = (1, 6): [min, max] = [0.90, 0.95], below 1.
+    # P(W+ = 0) = 1/64 <= 0.025 < P(W+ <= 1) = 2/64: d = 1, the interval is the
+    # smallest and largest Walsh average, x_(1) and x_(6) themselves.
     # W+ = 0: p = 2/2^6 = 0.03125 < 0.05.
-    assert median_ci_orders(6, 0.95) == (1, 6)
-    s = summarize_ratios([0.90, 0.91, 0.92, 0.93, 0.94, 0.95])
-    assert (s.lo, s.hi) == (0.90, 0.95)
+    ratios = [0.90, 0.91, 0.92, 0.93, 0.94, 0.95]
+    s = summarize_ratios(ratios)
+    assert (s.lo, s.hi) == pytest.approx((0.90, 0.95), rel=1e-12)
     assert s.p_value == 0.03125
     assert s.significant
 
@@ -223,13 +260,14 @@ def test_all_ratios_exactly_one_do_not_crash() -> None:
     assert format_ratio_cell(s) == "1.00 [1.00, 1.00] ~ (p=1.000 n=10)"
 
 
-def test_a_ratio_of_exactly_one_is_dropped_from_the_test() -> None:
-    # One zero log (dropped, as Wilcoxon did) and nine negative: W+ = 0 over
-    # n = 9, p = 2/2^9 = 0.00390625 (scipy enumerates the sign flips here).
+def test_a_ratio_of_exactly_one_is_dropped_from_the_test_not_from_the_interval() -> None:
+    # One zero log (dropped by the test, as Wilcoxon did) and nine negative:
+    # W+ = 0 over n = 9, p = 2/2^9 = 0.00390625 (scipy enumerates the sign flips
+    # here). The interval keeps all ten: its 9th-largest Walsh average pairs the
+    # zero with -0.01 (-0.005), below 0.
     s = summarize_ratios([1.0] + TEN_BELOW[:9])
     assert s.p_value == pytest.approx(2 / 2**9)
-    # Sorted: 0.90 .. 0.98, 1.0: x_(9) = 0.98 < 1, x_(2) = 0.91.
-    assert (s.lo, s.hi) == (0.91, 0.98)
+    assert s.hi < 1
     assert s.significant
 
 
@@ -238,7 +276,7 @@ def test_tied_ratios_use_the_conditional_exact_p() -> None:
     # gives a smaller W+, so P(W+ >= observed) = 1/1024 and p = 2/1024.
     s = summarize_ratios([1.1] * 10)
     assert s.p_value == pytest.approx(2 / 2**10)
-    assert (s.lo, s.hi) == (1.1, 1.1)
+    assert (s.lo, s.hi) == pytest.approx((1.1, 1.1), rel=1e-12)
     assert s.significant
 
 
@@ -321,26 +359,25 @@ _RATIOS = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(_RATIOS, st.floats(min_value=0.25, max_value=4.0))
 def test_scaling_ratios_scales_center_and_interval(ratios: list[float], c: float) -> None:
-    # Multiplying by c > 0 is monotone in floating point, so the order
-    # statistics of c*r are exactly c times those of r; the median interpolates
-    # and agrees up to rounding.
+    # Multiplying by c > 0 adds log c to every log ratio and so to every Walsh
+    # average: the estimate and both bounds are c times those of r, up to rounding.
     scaled = [c * r for r in ratios]
     assume(1.0 not in scaled and len(set(scaled)) == len(scaled))
     s = summarize_ratios(ratios)
     t = summarize_ratios(scaled)
     assert t.n == s.n
     assert t.center == pytest.approx(c * s.center, rel=1e-12)
-    assert (t.lo, t.hi) == (c * s.lo, c * s.hi)
+    assert (t.lo, t.hi) == pytest.approx((c * s.lo, c * s.hi), rel=1e-12)
     if math.isfinite(s.lo):
         assert half_width_pct(t) == pytest.approx(half_width_pct(s), rel=1e-9, abs=1e-9)
 
 
 def test_scaling_ratios_does_change_p() -> None:
     # The test is of log r against 0, i.e. of where the ratios lie relative
-    # to 1; scaling by c moves them across 1. Dividing TEN_BELOW by its median
-    # puts five below 1 and five above: p goes from 0.002 to 0.85.
+    # to 1; scaling by c moves them across 1. Dividing TEN_BELOW by its estimate
+    # e^-0.055 puts five below 1 and five above: p goes from 0.002 to 1.
     s = summarize_ratios(TEN_BELOW)
-    t = summarize_ratios([r / 0.945 for r in TEN_BELOW])
+    t = summarize_ratios([r / math.exp(-0.055) for r in TEN_BELOW])
     assert s.p_value == 0.001953125
     assert t.p_value > 0.5
     assert not t.significant
