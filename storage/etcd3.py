@@ -24,6 +24,11 @@ from storage.selection import (
 )
 
 GetAttrs = Callable[[object], tuple[Labels, Fields]]
+# What a LIST hands out for a stored or cached object: a new object holding the same
+# values. Upstream's LIST results are values: etcd3's GetList decodes every item into a
+# new object (``DecodeListItem``), and the cacher copies every selected object into the
+# list's Items (``listVal.Index(i).Set(reflect.ValueOf(o).Elem())``, a Go struct copy).
+ObjectCopy = Callable[[object], object]
 
 # etcd3 store doubles its fetch size when selectors drop items, up to this many keys.
 MAX_FETCH_LIMIT = 10_000
@@ -32,9 +37,13 @@ MAX_FETCH_LIMIT = 10_000
 class Etcd3Storage:
     """Create, delete and list objects under keys, with Kubernetes' LIST semantics."""
 
-    def __init__(self, kv: RevisionedStorage, get_attrs: GetAttrs) -> None:
+    def __init__(self, kv: RevisionedStorage, get_attrs: GetAttrs, decode: ObjectCopy) -> None:
+        """``decode``: the object a LIST returns for a stored value. The embedded storage
+        keeps objects, not bytes, so its "decode" is the same struct copy the cacher makes
+        (``workloads.copy_pod``): a real etcd's decode costs more (see the README)."""
         self.kv = kv
         self._get_attrs = get_attrs
+        self._decode = decode
 
     def create(self, key: str, obj: object) -> int:
         """Store a new object; return its resourceVersion (the write's revision)."""
@@ -112,7 +121,7 @@ class Etcd3Storage:
                     break
                 last_key = kv.key
                 if self._matches(kv, options):
-                    items.append(kv.value)
+                    items.append(self._decode(kv.value))
             if not has_more or not paging or len(items) >= predicate.limit:
                 break
             fetch_limit = min(fetch_limit * 2, MAX_FETCH_LIMIT)
@@ -128,7 +137,7 @@ class Etcd3Storage:
         revision = read_revision or self.kv.current_revision
         if options.resource_version_match == MATCH_NOT_OLDER_THAN and revision < requested:
             raise TooLargeResourceVersionError(requested, revision)
-        items = [kv.value] if kv is not None and self._matches(kv, options) else []
+        items = [self._decode(kv.value)] if kv is not None and self._matches(kv, options) else []
         return ListResult(items, revision)
 
     def _matches(self, kv: KeyValue, options: ListOptions) -> bool:

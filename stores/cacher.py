@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from storage.continue_token import prepare_continue_token
 from storage.errors import StorageError, TooLargeResourceVersionError
-from storage.etcd3 import Etcd3Storage, GetAttrs
+from storage.etcd3 import Etcd3Storage, GetAttrs, ObjectCopy
 from storage.mvcc import prefix_end
 from storage.selection import (
     MATCH_NOT_OLDER_THAN,
@@ -25,6 +25,7 @@ from storage.selection import (
 from stores.element import StoreElement
 from stores.protocol import Store
 from stores.watch_cache import DEFAULT_BLOCK_TIMEOUT_SECONDS, WatchCache
+from stores.watch_delivery import INLINE, THREAD, WATCH_DELIVERIES, ReflectorThread
 
 
 @dataclass(slots=True)
@@ -55,8 +56,9 @@ def select_page(
 ) -> tuple[list[object], str, bool]:
     """Filter candidates with the predicate and cut at ``limit`` (0: no limit).
 
-    Returns the objects, the last selected key and ``has_more``, which is True whenever
-    any candidate follows the one that filled the page, matching or not.
+    Returns the cached objects themselves (the caller copies them), the last selected
+    key and ``has_more``, which is True whenever any candidate follows the one that
+    filled the page, matching or not.
     """
     if predicate.empty:
         # Both selectors empty: every candidate matches, so the page is a slice.
@@ -82,14 +84,19 @@ class Cacher:
         storage: Etcd3Storage,
         store: Store,
         get_attrs: GetAttrs,
+        copy_object: ObjectCopy,
         resource_prefix: str = "/pods",
         block_timeout: float = DEFAULT_BLOCK_TIMEOUT_SECONDS,
+        watch_delivery: str = INLINE,
     ) -> None:
+        """``copy_object``: the struct copy every LIST result is made of (see ``get_list``).
+        ``watch_delivery``: how watch events reach the cache (``stores.watch_delivery``)."""
         self.storage = storage
+        self._copy_object = copy_object
         self.resource_prefix = resource_prefix
         self.metrics = CacherMetrics()
         self.watch_cache = WatchCache(store, get_attrs, block_timeout, storage.kv.request_progress)
-        self._cancel_watch = Reflector(storage, resource_prefix, self.watch_cache).list_and_watch()
+        self._cancel_watch = Reflector(storage, resource_prefix, self.watch_cache, watch_delivery).list_and_watch()
 
     def stop(self) -> None:
         """Stop following the storage (the cache keeps what it has)."""
@@ -135,20 +142,37 @@ class Cacher:
         limit = 0 if resource_version == "0" else predicate.limit
         objects, last_key, has_more = select_page(candidates, predicate, limit)
         token, remaining = prepare_continue_token(last_key, key, cache_rv, len(candidates), has_more, predicate)
-        return ListResult(objects, cache_rv, token, remaining)
+        # Materialise by value, as upstream's GetList does: the list's Items are new objects
+        # copied from the cached ones (a Go struct copy: a new pod whose fields hold the same
+        # values), never the cache's own objects, which a caller could otherwise change.
+        return ListResult(list(map(self._copy_object, objects)), cache_rv, token, remaining)
 
 
 class Reflector:
     """Fills a watch cache from storage: a LIST at the current revision, then a WATCH
     from the next revision, so no write between the two is missed."""
 
-    def __init__(self, storage: Etcd3Storage, resource_prefix: str, cache: WatchCache) -> None:
+    def __init__(self, storage: Etcd3Storage, resource_prefix: str, cache: WatchCache,
+                 delivery: str = INLINE) -> None:
+        if delivery not in WATCH_DELIVERIES:
+            raise ValueError(f"unknown watch delivery {delivery!r}; expected one of {', '.join(WATCH_DELIVERIES)}")
         self._kv = storage.kv
         self._prefix = resource_prefix if resource_prefix.endswith("/") else resource_prefix + "/"
         self._cache = cache
+        self._delivery = delivery
 
     def list_and_watch(self) -> Callable[[], None]:
-        """Replace the cache's content, start the watch, and return its cancel function."""
+        """Replace the cache's content, start the watch, and return its cancel function
+        (which, with a reflector thread, also applies what is queued and ends the thread)."""
         listed = self._kv.range(self._prefix, prefix_end(self._prefix))
         self._cache.replace(((kv.key, kv.value) for kv in listed.kvs), listed.header_revision)
-        return self._kv.watch(self._prefix, self._cache.process_event, listed.header_revision + 1)
+        if self._delivery != THREAD:
+            return self._kv.watch(self._prefix, self._cache.process_event, listed.header_revision + 1)
+        reflector = ReflectorThread(self._cache.process_event)
+        cancel_watch = self._kv.watch(self._prefix, reflector.deliver, listed.header_revision + 1)
+
+        def cancel() -> None:
+            cancel_watch()
+            reflector.stop()
+
+        return cancel

@@ -23,7 +23,8 @@ from stores.protocol import OrderedLister, Store
 
 DEFAULT_BLOCK_TIMEOUT_SECONDS = 3.0
 # While a reader waits, the cache asks etcd for a progress notification this often
-# (watch_progress.go), so that writes to other resources still advance the cache.
+# (watch_progress.go: a ticker, so the first request goes out one interval after the
+# wait began), so that writes to other resources still advance the cache.
 PROGRESS_REQUEST_INTERVAL_SECONDS = 0.1
 
 _element_key = attrgetter("key")
@@ -115,24 +116,29 @@ class WatchCache:
     def wait_until_fresh(self, resource_version: int) -> None:
         """Return once the cache has reached ``resource_version`` (0: at once).
 
-        While behind, ask the storage for progress every 100 ms (outside the lock: the
-        answer arrives as an event, which takes the lock); after ``block_timeout`` raise
-        TooLargeResourceVersionError (504, retry after 1 s).
+        While behind, wait for events; every 100 ms without reaching it, ask the storage
+        for progress (outside the lock: with inline delivery the answer arrives as an
+        event in this very call, which takes the lock, and the storage's lock is taken
+        before the cache's). After ``block_timeout`` raise TooLargeResourceVersionError
+        (504, retry after 1 s).
         """
         if resource_version <= self.resource_version:
             return
         deadline = time.monotonic() + self.block_timeout
+        next_progress = time.monotonic() + PROGRESS_REQUEST_INTERVAL_SECONDS
         while True:
-            self._request_progress()
             with self._cond:
                 if self.resource_version >= resource_version:
                     return
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                now = time.monotonic()
+                if now >= deadline:
                     raise TooLargeResourceVersionError(resource_version, self.resource_version)
-                self._cond.wait(min(PROGRESS_REQUEST_INTERVAL_SECONDS, remaining))
+                self._cond.wait(min(next_progress, deadline) - now)
                 if self.resource_version >= resource_version:
                     return
+            if time.monotonic() >= next_progress:
+                self._request_progress()
+                next_progress = time.monotonic() + PROGRESS_REQUEST_INTERVAL_SECONDS
 
     def wait_until_fresh_and_list(
         self, resource_version: int, key: str, match_values: Sequence[MatchValue]

@@ -15,17 +15,17 @@ from storage.selection import ListOptions, MatchValue, SelectionPredicate, Selec
 from stores import STORE_NAMES, open_store
 from stores.cacher import Cacher, should_delegate_list
 from stores.watch_cache import filter_prefix_and_order, has_path_prefix
-from workloads import Pod, pod_attrs, pod_key
+from workloads import Pod, copy_pod, pod_attrs, pod_key
 
 NAMESPACE_INDEX = MatchValue("f:metadata.namespace", "ns1")
 
 
 def populated(store_name: str, block_timeout: float = 0.2) -> tuple[Etcd3Storage, Cacher]:
-    storage = Etcd3Storage(RevisionedStorage(), pod_attrs)
+    storage = Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
     for namespace in ("ns1", "ns2"):
         for name in ("c", "a", "b"):
             storage.create(pod_key(namespace, name), Pod(namespace, name, "node-" + name))
-    return storage, Cacher(storage, open_store(store_name), pod_attrs, block_timeout=block_timeout)
+    return storage, Cacher(storage, open_store(store_name), pod_attrs, copy_pod, block_timeout=block_timeout)
 
 
 def names(result) -> list[str]:
@@ -91,6 +91,22 @@ def test_resource_version_zero_ignores_the_limit() -> None:
     assert len(result.items) == 6 and result.continue_token == ""
 
 
+@pytest.mark.parametrize("store_name", STORE_NAMES)
+@pytest.mark.parametrize("options", [ListOptions(), ListOptions("7", "Exact")], ids=["cache", "storage"])
+def test_listed_items_are_new_objects_equal_to_the_stored_ones_field_for_field(
+        store_name: str, options: ListOptions) -> None:
+    storage, cacher = populated(store_name)
+    listed = cacher.get_list("/pods/ns1", options).items
+    stored = [storage.kv.get(pod_key("ns1", name)).value for name in ("a", "b", "c")]
+    assert [type(item) for item in listed] == [Pod] * 3
+    assert all(item is not original for item, original in zip(listed, stored))
+    assert listed == stored  # the dataclass compares every field
+    # A shallow copy, as Go's struct copy: the field values themselves are shared.
+    assert all(item.labels is original.labels for item, original in zip(listed, stored))
+    cached = {element.key: element.object for element in cacher.watch_cache.store.list()}
+    assert not any(item is cached[pod_key("ns1", item.name)] for item in listed)
+
+
 def test_exact_is_served_by_the_storage_at_that_revision() -> None:
     storage, cacher = populated("btree")
     storage.delete(pod_key("ns1", "a"))
@@ -117,6 +133,26 @@ def test_not_older_than_waits_for_a_concurrent_write() -> None:
     result = cacher.get_list("/pods/ns1", ListOptions("8", "NotOlderThan"))
     writer.join()
     assert names(result) == ["ns1/a", "ns1/b", "ns1/c", "ns1/d"] and result.resource_version == 8
+
+
+def test_with_a_reflector_thread_a_not_older_than_list_waits_for_the_event_of_its_write() -> None:
+    storage = Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
+    cacher = Cacher(storage, open_store("btree"), pod_attrs, copy_pod, block_timeout=3.0, watch_delivery="thread")
+    # Holding the cache's lock keeps the reflector thread from applying the event until
+    # the list's wait releases it.
+    with cacher.watch_cache._cond:
+        revision = storage.create(pod_key("ns1", "a"), Pod("ns1", "a", "n"))
+        time.sleep(0.05)
+        assert cacher.watch_cache.resource_version < revision  # the write returned; the cache has not seen it
+        result = cacher.get_list("/pods", ListOptions(str(revision), "NotOlderThan", SelectionPredicate(limit=1)))
+    assert names(result) == ["ns1/a"] and result.resource_version == revision
+    cacher.stop()
+
+
+def test_an_unknown_watch_delivery_is_refused() -> None:
+    storage = Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
+    with pytest.raises(ValueError, match="unknown watch delivery 'async'"):
+        Cacher(storage, open_store("btree"), pod_attrs, copy_pod, watch_delivery="async")
 
 
 def test_too_large_resource_version_fails_after_the_bounded_wait() -> None:

@@ -22,7 +22,7 @@ from storage.mvcc import RevisionedStorage
 from storage.selection import ListOptions, SelectionPredicate, Selector
 from stores import STORE_CONFIGS, STORE_NAMES, open_store
 from stores.cacher import Cacher
-from workloads import Pod, pod_attrs
+from workloads import Pod, copy_pod, pod_attrs
 
 NAMESPACES = ("ns-a", "ns-b", "ns-c")
 NODES = ("node-1", "node-2", "node-3")
@@ -69,8 +69,8 @@ def list_all_pages(cacher: Cacher, request: Request) -> tuple[list[Page], list[s
 class StoreListMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.storage = Etcd3Storage(RevisionedStorage(), pod_attrs)
-        self.cachers = {name: Cacher(self.storage, open_store(name), pod_attrs, block_timeout=0.2)
+        self.storage = Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
+        self.cachers = {name: Cacher(self.storage, open_store(name), pod_attrs, copy_pod, block_timeout=0.2)
                         for name in STORE_NAMES}
         self.model = ReferenceCluster()
 

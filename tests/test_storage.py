@@ -18,7 +18,7 @@ from storage.errors import (
 from storage.etcd3 import Etcd3Storage
 from storage.mvcc import EVENT_DELETE, EVENT_PROGRESS, EVENT_PUT, RevisionedStorage, WatchEvent, prefix_end
 from storage.selection import ListOptions, SelectionPredicate, Selector, parse_resource_version
-from workloads import Pod, pod_attrs, pod_key
+from workloads import Pod, copy_pod, pod_attrs, pod_key
 
 
 # ---- revisioned storage -------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_resource_version_must_be_a_number(text: str) -> None:
 
 @pytest.fixture
 def pods_storage():
-    storage = Etcd3Storage(RevisionedStorage(), pod_attrs)
+    storage = Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
     for i in range(10):
         pod = Pod("ns", f"p{i}", "even" if i % 2 == 0 else "odd")
         storage.create(pod_key(pod.namespace, pod.name), pod)

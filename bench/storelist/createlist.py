@@ -1,10 +1,23 @@
 """The create-then-list benchmark (``BenchmarkStoreCreateList`` upstream).
 
 Each operation creates one pod (a 100-character random name in namespace ``ns``)
-through the storage, then LISTs ``/pods`` with limit 1 at that pod's revision. With
-NotOlderThan the cache answers, and only once the watch has delivered the write to it;
-with Exact the storage answers. The indexed configurations add the namespace index
-hint (all pods live in ``ns``, so the answer is the same).
+through the storage, then LISTs ``/pods`` with limit 1 at that pod's revision, with no
+index hint and no selector (``RunBenchmarkStoreListCreate``). With NotOlderThan the cache
+answers, once its reflector thread has applied the write's watch event
+(``stores.watch_delivery``: the list waits for it, as upstream's waits in
+``waitUntilFreshAndBlock``); with Exact the storage answers. The cache's list ignores
+the limit until the page is cut, so every operation scans everything stored so far:
+the B-tree's whole prefix range, the map's every item and a sort.
+
+``Indexed`` is upstream's meaning here, not StoreList's: whether the cacher registers
+the indexers (``withNodeNameAndNamespaceIndex``: ``f:spec.nodeName`` and
+``f:metadata.namespace``) or none, so what it measures is the cost of maintaining two
+indexes on every write. The four configurations map to upstream's names as
+``btree+index`` = ``StoreCreateList/Store=Btree/RV=…/Indexed=true``, ``btree`` =
+``Store=Btree/…/Indexed=false``, and likewise ``map+index`` and ``map`` for ``Store=Map``.
+Under ``--indexers registry`` an Indexed configuration registers the pod registry's
+indexes instead (``stores.registered_indexes``). Under ``--pods exemplar`` the created
+pods are exemplar pods, named as the minimal ones within their Deployment's prefix.
 
 Each measurement starts from an empty storage and cache, as upstream's loop starts from
 a fresh cacher; the runner fixes the number of operations per measurement so that every
@@ -16,10 +29,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from bench.storelist.fixture import new_storage, pod_cacher
+from bench.storelist.fixture import Profiles, new_storage
 from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, SelectionPredicate
-from stores import store_config
-from workloads import RESOURCE_PREFIX, Pod, pod_key
+from stores import open_store, registered_indexes, store_config
+from stores.cacher import Cacher
+from stores.watch_delivery import THREAD
+from workloads import RESOURCE_PREFIX, Pod, copy_pod, pod_attrs, pod_key
+from workloads.exemplar import exemplar_pod, template_hash
+from workloads.population import MINIMAL
 from workloads.names import random_names
 
 CREATE_LIST_MATCHES: tuple[str, ...] = (MATCH_NOT_OLDER_THAN, MATCH_EXACT)
@@ -41,25 +58,32 @@ class CreateListCase:
 
 
 class CreateListRun:
-    """A fresh storage and cacher of one configuration, and the names of the pods to create."""
+    """A fresh storage and cacher of one configuration (its indexers registered for the
+    ``+index`` configurations, none otherwise), and the pods to create."""
 
-    def __init__(self, case: CreateListCase, store_name: str, operations: int, seed: int) -> None:
+    def __init__(self, case: CreateListCase, store_name: str, operations: int, seed: int,
+                 profiles: Profiles = Profiles()) -> None:
         self.storage = new_storage()
-        self.cacher = pod_cacher(self.storage, store_name)
         indexed = store_config(store_name).namespace_index_requested
-        self._predicate = SelectionPredicate(limit=1, index_fields=("metadata.namespace",) if indexed else ())
-        self._request_namespace = NAMESPACE if indexed else None
+        indexes = registered_indexes(store_name, profiles.indexers) if indexed else ()
+        self.cacher = Cacher(self.storage, open_store(store_name, indexes), pod_attrs, copy_pod, RESOURCE_PREFIX,
+                             watch_delivery=THREAD)
+        self._predicate = SelectionPredicate(limit=1)
         self._match = case.rv_match
-        self._pods = [Pod(NAMESPACE, name, "node") for name in
-                      random_names(random.Random(seed), operations, NAME_LENGTH)]
+        rng = random.Random(seed)
+        names = random_names(rng, operations, NAME_LENGTH)
+        if profiles.pods == MINIMAL:
+            self._pods: list[object] = [Pod(NAMESPACE, name, "node") for name in names]
+        else:
+            deployment = template_hash(rng)
+            self._pods = [exemplar_pod(rng, NAMESPACE, name, "node", deployment) for name in names]
 
     def run(self) -> int:
         """Create and list once per prepared pod; return the objects listed (one per op)."""
         storage, cacher, predicate, match = self.storage, self.cacher, self._predicate, self._match
         listed = 0
         for pod in self._pods:
-            revision = storage.create(pod_key(pod.namespace, pod.name), pod)
-            result = cacher.get_list(RESOURCE_PREFIX, ListOptions(str(revision), match, predicate),
-                                     self._request_namespace)
+            revision = storage.create(pod_key(pod.namespace, pod.name), pod)  # type: ignore[attr-defined]
+            result = cacher.get_list(RESOURCE_PREFIX, ListOptions(str(revision), match, predicate))
             listed += len(result.items)
         return listed
