@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.files import RunDirError
+from bench.rundir.copy_file import load_copy_costs
 from bench.rundir.memory_file import load_store_memory
 from bench.rundir.results import RunResults
 from benchstat.analysis import AnalyzedTable, analyze
@@ -30,12 +31,13 @@ from benchstat.render import format_table
 from reports.agreement import BASE, RowAgreement, compare_rows
 from reports.environment import environment_section
 from reports.markdown import md_table
-from reports.memory_table import memory_rows, missing_memory
+from reports.memory_table import COPY_COLUMNS, MEMORY_COLUMNS, copy_rows, memory_rows, missing_memory
 from reports.plots import Bar, Series, grouped_bars, palette
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
 from reports.sweep import SWEEP_PLOT, sweep_section
 from reports.tables import resumed_note, run_caveats, run_table
+from reports.write_table import write_rows
 from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
 from stores import STORE_NAMES
 
@@ -133,15 +135,16 @@ def memory_section(run: RunResults) -> tuple[str, list[str]]:
     missing = missing_memory(memory, populations, run.planned_configurations())
     caveats = [f"{run.label}: no memory figure for {len(missing)} (population, configuration) pairs: "
                f"{', '.join(missing)}"] if missing else []
-    table = md_table(["population", "configuration", "store MiB", "bytes per pod", "baseline MiB"],
-                      memory_rows(memory))
+    table = md_table(MEMORY_COLUMNS, memory_rows(memory))
     return ("Resident memory (RSS) that loading each store added, measured once per population and "
             "configuration in a fresh interpreter (BTrees allocates outside tracemalloc's view): the tree or "
-            "map, both indexes and each element's key and field sets; the pods themselves belong to the "
-            "storage and are in the baseline (population + storage, before the store loads). Every "
-            "configuration maintains both indexes, as upstream's one cacher serves Indexed=true and false alike "
-            "(the index only changes the request), so `x` and `x+index` differ by noise alone.\n\n" + table,
-            caveats)
+            "map, the registered indexes and each element's key and field sets. The pods themselves belong to the "
+            "storage: `pods+storage B/pod` is what building the population and the storage added to the bare "
+            "interpreter. Under `--indexers benchmark` every configuration registers both indexes, as upstream's "
+            "one cacher serves Indexed=true and false alike (the index only changes the request), so `x` and "
+            "`x+index` differ by noise alone; under `registry` the B-tree configurations register the node index "
+            "alone, and the difference from a `benchmark` run is what dropping the namespace index saves.\n\n"
+            + table, caveats)
 
 
 def ops_section(run: RunResults) -> str:
@@ -157,6 +160,37 @@ def ops_section(run: RunResults) -> str:
     return ("Every timed request's pages and objects were checked against the counts its population implies "
             "(`bench/storelist/expected.py`; create-then-list: one object per operation); a mismatch fails the run, so "
             "every figure here is a checked one.\n\n") + md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
+
+
+def copy_section(run: RunResults) -> str:
+    """The result copy's cost per item and pod profile, or "" when the run did not measure it."""
+    try:
+        costs = load_copy_costs(run.path)
+    except RunDirError as error:
+        return f"The copy-cost file is unreadable: {error}\n"
+    if not costs:
+        return ""
+    return ("Every LIST returns struct copies of the objects it selects (`stores/cacher.py`, as upstream's "
+            "`listVal.Index(i).Set(...)`; the storage path likewise, for etcd's decode), so every configuration "
+            "pays this per returned item. Measured before the first round in a fresh interpreter per profile "
+            "(`bench/storelist/measure_copy.py`: 3000 pods copied 50 times, GC off).\n\n"
+            + md_table(COPY_COLUMNS, copy_rows(costs)))
+
+
+def write_section(run: RunResults) -> str:
+    """The write-cost table, or "" when the run has no write cells."""
+    header, rows = write_rows(run)
+    if not rows:
+        return ""
+    indexers = StoreListFacts.of(run.manifest).indexers if run.manifest else "benchmark"
+    registered = ("the B-tree configurations register the node index alone, the map configurations both "
+                  "(the pod registry after #129933)" if indexers == "registry" else
+                  "every configuration registers both indexes (upstream's benchmark)")
+    return ("What one write costs the watch cache on a cache holding the whole population: the element's "
+            "attributes and the store's add, update (a node change) or delete, with every registered index "
+            f"maintained (`bench/storelist/write_cost.py`; the storage's own work, the same for all, is not timed). "
+            f"Indexer profile `{indexers}`: {registered}. Median per write ± the 95% CI half-width, over worker "
+            "processes.\n\n" + md_table(header, rows))
 
 
 def _plots(run_dir: Path, ours: AnalyzedTable, rows: Sequence[RowAgreement]) -> list[tuple[Path, str]]:
@@ -287,6 +321,8 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         f"## Cell by cell\n\n{agreement_section(rows)}",
         f"## Objects and pages per LIST\n\n{ops_section(run)}",
         f"## Store memory\n\n{memory or 'Not part of this report.'}\n",
+        *([f"## Result copy\n\n{copies}\n"] if (copies := copy_section(run)) else []),
+        *([f"## Write cost\n\n{writes}\n"] if (writes := write_section(run)) else []),
         *([f"## Crossover sweep\n\n{sweep}"] if sweep else []),
         "## Plots\n\n" + "\n".join(f"![{path.stem}]({path.name})\n\n{caption}\n" for path, caption in plots),
         f"## Environment\n\n{environment_section(run)}",

@@ -30,7 +30,8 @@ def run_table(run: RunResults) -> BenchTable:
     # The clock and the design head the table too: a figure means something else on another clock.
     config = [(key, str(metadata[name])) for key, name in
               (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"),
-               ("clock", "storelist_clock"), ("design", "storelist_design"))
+               ("clock", "storelist_clock"), ("design", "storelist_design"), ("pods", "storelist_pods_profile"),
+               ("indexers", "storelist_indexers"))
               if name in metadata]
     columns = [Column(store, results.samples) for store, results in run.configurations.items()]
     return BenchTable(UNIT, columns, config, row_order=run.cell_names())

@@ -31,12 +31,13 @@ from bench.rundir.manifest import RunManifest, read_manifest
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
 from bench.storelist.cell_timer import CLOCKS
+from bench.storelist.fixture import Profiles
 from bench.storelist.suite import DEFAULT_CLOCK, DEFAULT_DESIGN, DESIGNS, StoreListPlan, ordered_stores
-from stores import STORE_NAMES
+from stores import INDEXER_PROFILES, STORE_NAMES
 from storelist.options import (EXIT_ERROR, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
                                seconds, wrap)
 from storelist.progress import RunProgress
-from workloads import PopulationShape, new_seed
+from workloads import POD_PROFILES, PopulationShape, new_seed
 
 DEFAULT_PRESET = "published"
 
@@ -90,7 +91,7 @@ def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
     mode, settings = sample_settings(args)
     seed = new_seed() if args.seed is None else args.seed
     return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode,
-                         args.design, args.clock)
+                         args.design, args.clock, Profiles(args.pods, args.indexers))
 
 
 def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
@@ -99,8 +100,9 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
         ("--nodes", args.nodes), ("--seed", args.seed), ("--sweep-total", args.sweep_total),
         ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes),
         ("--blocks", args.blocks), ("--block-time", args.block_time)) if value is not None]
-    storelist_only += [option for option, value, default in (("--design", args.design, DEFAULT_DESIGN),
-                                                             ("--clock", args.clock, DEFAULT_CLOCK)) if value != default]
+    storelist_only += [option for option, value, default in (
+        ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, DEFAULT_CLOCK),
+        ("--pods", args.pods, Profiles().pods), ("--indexers", args.indexers, Profiles().indexers)) if value != default]
     if args.stores != STORE_NAMES:
         storelist_only.append("--stores")
     if storelist_only:
@@ -217,6 +219,13 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     what.add_argument("--clock", choices=CLOCKS, default=DEFAULT_CLOCK,
                       help="cpu: the timing thread's CPU time (what other processes take away is not counted); "
                            "wall: elapsed time (default: %(default)s)")
+    what.add_argument("--pods", choices=POD_PROFILES, default=Profiles().pods,
+                      help="minimal: the benchmark's bare test pod; exemplar: a realistic pod of about 10 KB as "
+                           "JSON (labels, annotations, owner reference, containers, status; default: %(default)s)")
+    what.add_argument("--indexers", choices=INDEXER_PROFILES, default=Profiles().indexers,
+                      help="benchmark: every configuration registers the namespace and node indexes, as upstream's "
+                           "benchmark; registry: the pod registry's rule after kubernetes #129933, the B-tree "
+                           "configurations keep only the node index (default: %(default)s)")
     how = parser.add_argument_group("sampling (pyperf)")
     modes = how.add_mutually_exclusive_group()
     modes.add_argument("--fast", action="store_true", help="fewer samples and shorter values: rough answers quickly")

@@ -50,6 +50,32 @@ def store_config(name: str) -> StoreConfig:
         raise ValueError(f"unknown store {name!r}; valid stores: {', '.join(STORE_NAMES)}") from None
 
 
+BENCHMARK_INDEXERS = "benchmark"
+REGISTRY_INDEXERS = "registry"
+INDEXER_PROFILES: tuple[str, ...] = (BENCHMARK_INDEXERS, REGISTRY_INDEXERS)
+NODE_NAME_FIELD = "spec.nodeName"
+
+
+def registered_indexes(name: str, profile: str = BENCHMARK_INDEXERS) -> tuple[str, ...]:
+    """The fields whose indexes configuration ``name`` registers under indexer ``profile``.
+
+    ``benchmark``: both, in every configuration, as upstream's benchmark
+    (``withNodeNameAndNamespaceIndex``) and the published table. ``registry``: the pod
+    registry's rule after kubernetes #129933 (``pkg/registry/core/pod/strategy.go``):
+    ``f:spec.nodeName`` always, ``f:metadata.namespace`` only when the B-tree is off, so
+    the B-tree configurations keep the node index alone (and a namespace hint falls
+    back to the ordered range scan).
+
+    >>> registered_indexes("btree+index", "registry"), registered_indexes("map", "registry")
+    (('spec.nodeName',), ('metadata.namespace', 'spec.nodeName'))
+    """
+    if profile not in INDEXER_PROFILES:
+        raise ValueError(f"unknown indexer profile {profile!r}; expected one of {', '.join(INDEXER_PROFILES)}")
+    if profile == REGISTRY_INDEXERS and store_config(name).ordered:
+        return (NODE_NAME_FIELD,)
+    return DEFAULT_INDEXED_FIELDS
+
+
 def open_store(name: str, indexed_fields: Sequence[str] = DEFAULT_INDEXED_FIELDS) -> Store:
     """A new, empty store of configuration ``name``, maintaining ``indexed_fields`` indexes."""
     config = store_config(name)
@@ -58,5 +84,5 @@ def open_store(name: str, indexed_fields: Sequence[str] = DEFAULT_INDEXED_FIELDS
     return MapStore(config, indexed_fields)
 
 
-__all__ = ["STORE_NAMES", "STORE_CONFIGS", "OrderedLister", "Store", "StoreConfig", "StoreElement",
-           "open_store", "store_config"]
+__all__ = ["BENCHMARK_INDEXERS", "INDEXER_PROFILES", "REGISTRY_INDEXERS", "STORE_NAMES", "STORE_CONFIGS",
+           "OrderedLister", "Store", "StoreConfig", "StoreElement", "open_store", "registered_indexes", "store_config"]

@@ -92,6 +92,28 @@ def test_compare_and_report_of_the_real_run(real_run: Path, tmp_path: Path, caps
     assert "objects/op" in report and "| 25 | 1 |" in report  # 25 pods per namespace, one page
 
 
+def test_a_registry_run_of_exemplar_pods_reports_memory_copy_and_write_costs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_dir = tmp_path / "registry"
+    status = main(["run", "--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--stores", "btree,map",
+                   "--pods", "exemplar", "--indexers", "registry", "--processes", "2", "--values", "1",
+                   "--warmups", "0", "--loops", "20", "--min-time", "0.001", "--blocks", "2", "--seed", "5",
+                   "-o", str(run_dir)])
+    assert status == 0
+    recorded = read_manifest(run_dir)
+    assert recorded is not None and "--pods exemplar --indexers registry" in recorded.command
+    writes = [f"StoreWrite/Namespaces=4/Pods=100/Nodes=3/Op={op}" for op in ("Create", "Update", "Delete")]
+    assert [cell for cell in recorded.benchmarks if cell.startswith("StoreWrite/")] == writes
+    status, out, err = run_cli(capsys, "report", str(run_dir))
+    assert status == 0, err
+    report = (run_dir / "report.md").read_text()
+    assert "## Write cost" in report and "Indexer profile `registry`" in report
+    for op in ("| Create |", "| Update |", "| Delete |"):
+        assert op in report
+    assert "## Result copy" in report and "| exemplar |" in report and "| minimal |" in report
+    assert "| btree | exemplar | registry |" in report  # the memory table names the profiles
+
+
 # ---------------------------------------------------------------------------
 # compare
 # ---------------------------------------------------------------------------

@@ -13,8 +13,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from workloads.exemplar import ExemplarPod, exemplar_pod, template_hash
 from workloads.names import random_names
 from workloads.pods import Pod, pod_key
+
+MINIMAL = "minimal"
+EXEMPLAR = "exemplar"
+POD_PROFILES: tuple[str, ...] = (MINIMAL, EXEMPLAR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +62,10 @@ class Population:
     seed: int
     namespace_names: list[str]
     node_names: list[str]
-    pods: list[Pod]
+    pods: list[Pod] | list[ExemplarPod]
+    profile: str = MINIMAL
 
-    def keyed_pods(self) -> list[tuple[str, Pod]]:
+    def keyed_pods(self) -> list[tuple[str, Pod | ExemplarPod]]:
         """(storage key, pod) in generation order, ready for the storage."""
         return [(pod_key(pod.namespace, pod.name), pod) for pod in self.pods]
 
@@ -69,22 +75,30 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(2**32)
 
 
-def generate_population(shape: PopulationShape, seed: int) -> Population:
+def generate_population(shape: PopulationShape, seed: int, profile: str = MINIMAL) -> Population:
     """The population of ``shape`` drawn from ``seed``: O(pods), every list drawn in bulk.
 
-    Pods come namespace by namespace, ``shape.pods_per_namespace`` each.
+    Pods come namespace by namespace, ``shape.pods_per_namespace`` each. ``profile``
+    (``POD_PROFILES``): ``minimal``, the benchmark's bare test pod, or ``exemplar``, a
+    realistic pod of about 10 KB as JSON (``workloads.exemplar``; ~35 µs per pod to
+    build, against ~1 µs). Both profiles draw the same names and nodes from a seed.
     """
+    if profile not in POD_PROFILES:
+        raise ValueError(f"unknown pod profile {profile!r}; expected one of {', '.join(POD_PROFILES)}")
     rng = random.Random(seed)
     node_names = random_names(rng, shape.nodes)
     namespace_names = random_names(rng, shape.namespaces)
     pod_names = random_names(rng, shape.pods)
     nodes_of_pods = rng.choices(node_names, k=shape.pods)
     per_namespace = shape.pods_per_namespace
-    pods = [
-        Pod(namespace_names[i // per_namespace], pod_names[i], nodes_of_pods[i])
-        for i in range(shape.pods)
-    ]
-    return Population(shape, seed, namespace_names, node_names, pods)
+    pods: list[Pod] | list[ExemplarPod]
+    if profile == MINIMAL:
+        pods = [Pod(namespace_names[i // per_namespace], pod_names[i], nodes_of_pods[i]) for i in range(shape.pods)]
+    else:
+        hashes = [template_hash(rng) for _ in namespace_names]
+        pods = [exemplar_pod(rng, namespace_names[i // per_namespace], pod_names[i], nodes_of_pods[i],
+                             hashes[i // per_namespace]) for i in range(shape.pods)]
+    return Population(shape, seed, namespace_names, node_names, pods, profile)
 
 
 # The crossover sweep: one cluster size spread over ever more namespaces.

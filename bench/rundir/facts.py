@@ -8,7 +8,7 @@ value, which the report's sample design quotes.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, ClassVar, TypeVar
 
 from bench.rundir.files import RunDirError
@@ -29,7 +29,10 @@ class SuiteFacts:
         if manifest.suite != cls.suite:
             raise RunDirError(f"a {manifest.suite} run has no {cls.suite} facts")
         names = {field.name for field in fields(cls)}  # type: ignore[arg-type]
-        if set(manifest.facts) != names:
+        # Facts added later have defaults, so runs recorded before them still read.
+        required = {field.name for field in fields(cls)  # type: ignore[arg-type]
+                    if field.default is MISSING and field.default_factory is MISSING}
+        if not required <= set(manifest.facts) <= names:
             raise RunDirError(f"the manifest's facts are not {cls.__name__}: expected {sorted(names)}, "
                               f"found {sorted(manifest.facts)}")
         return cls(**manifest.facts)
@@ -45,13 +48,16 @@ class StoreListFacts(SuiteFacts):
     published cell it stands for (same RV, scope and pages; a scaled-down population
     stands for a published one), empty for populations without a counterpart;
     ``design``: "paired" (every configuration of a cell in one process) or "unpaired";
-    ``clock``: "cpu" or "wall", what the StoreList cells were timed with."""
+    ``clock``: "cpu" or "wall", what the StoreList cells were timed with; ``pods`` and
+    ``indexers``: the pod and indexer profiles (runs before them: minimal, benchmark)."""
 
     suite: ClassVar[str] = "storelist"
     populations: list[str]
     published_counterparts: dict[str, str]
     design: str
     clock: str
+    pods: str = "minimal"
+    indexers: str = "benchmark"
 
 
 @dataclass(frozen=True)

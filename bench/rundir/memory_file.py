@@ -25,12 +25,21 @@ class StoreMemory:
     pods: int
     nodes: int
     seed: int
-    baseline_bytes: int  # population and storage, before the store loads
+    baseline_bytes: int  # the process with population and storage, before the store loads
     store_bytes: int  # what loading the store added
+    # Added later (defaults: what runs before them measured): the profiles, and what
+    # building the population and the storage added to the bare interpreter.
+    pods_profile: str = "minimal"
+    indexers: str = "benchmark"
+    population_bytes: int = 0
 
     @property
     def bytes_per_pod(self) -> float:
         return self.store_bytes / self.pods if self.pods else 0.0
+
+    @property
+    def population_bytes_per_pod(self) -> float:
+        return self.population_bytes / self.pods if self.pods else 0.0
 
     @property
     def population(self) -> str:

@@ -22,7 +22,7 @@ from typing import Protocol
 from bench.rundir.ops import OpsCount
 from bench.storelist.cases import StoreListCase, build_request, paginate_list
 from bench.storelist.expected import Counts, ExpectedCounts
-from bench.storelist.fixture import CellFixture, build_fixture
+from bench.storelist.fixture import CellFixture, Profiles, build_fixture
 from bench.worker import WrongAnswerError
 from stores import StoreConfig, store_config
 from workloads import Population
@@ -44,7 +44,8 @@ class CellTimer:
     pyperf's ``bench_time_func`` and for the paired worker's blocks.
 
     ``fixture``: a population, storage and cacher built by the caller (the paired worker
-    builds one storage for all configurations); else built on first use. ``clock``: the
+    builds one storage for all configurations); else built on first use, of ``profiles``
+    (pod and indexer profiles). ``clock``: the
     clock the loop is timed with, in nanoseconds (``CLOCKS``). ``primed``: every call of
     more than one loop first issues one untimed request (the paired worker's blocks; see
     ``__call__``).
@@ -52,7 +53,8 @@ class CellTimer:
 
     def __init__(self, case: StoreListCase, store: str, seed: int,
                  expectation: ExpectationFactory = ExpectedCounts, fixture: CellFixture | None = None,
-                 clock: Callable[[], int] = time.perf_counter_ns, primed: bool = False) -> None:
+                 clock: Callable[[], int] = time.perf_counter_ns, primed: bool = False,
+                 profiles: Profiles = Profiles()) -> None:
         self.case = case
         self.store = store
         self.config = store_config(store)
@@ -61,6 +63,7 @@ class CellTimer:
         self._fixture = fixture
         self._clock = clock
         self._primed = primed
+        self._profiles = profiles
         self._make_expectation = expectation
         self._expected: Expectation | None = None
         # Iteration numbers run on across values, as one long Go b.N loop would.
@@ -69,7 +72,7 @@ class CellTimer:
     def fixture(self) -> CellFixture:
         """The cell's population, storage and cacher, built on first use (not timed)."""
         if self._fixture is None:
-            self._fixture = build_fixture(self.case.shape, self.seed, self.store)
+            self._fixture = build_fixture(self.case.shape, self.seed, self.store, self._profiles)
         return self._fixture
 
     def expected(self) -> Expectation:

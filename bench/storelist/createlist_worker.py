@@ -13,6 +13,10 @@ calibrated loop count would differ per configuration, and later loops would not 
 larger stores anyway, since each loop starts empty. pyperf divides by
 ``operations`` (``inner_loops``), so a value is seconds per create+list operation.
 
+Timed on the wall clock, whatever ``--clock`` the run has: the write's event is applied
+by the cacher's reflector thread while the timing thread waits, and only the wall clock
+counts both.
+
 Each operation must list exactly one object (limit 1, at least the new pod exists);
 anything else means the create or the list path is wrong, and the worker exits with an
 error instead of recording a figure. Cost per value: ~``operations`` x (create + list),
@@ -26,6 +30,7 @@ import time
 
 from bench.rundir.ops import OpsCount
 from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
+from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
 from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark, WrongAnswerError
 from stores import STORE_NAMES
 
@@ -33,8 +38,10 @@ from stores import STORE_NAMES
 class CreateListTimer:
     """The pyperf time function of one create-then-list cell (``__call__(loops) -> seconds``)."""
 
-    def __init__(self, case: CreateListCase, store: str, operations: int, seed: int) -> None:
+    def __init__(self, case: CreateListCase, store: str, operations: int, seed: int,
+                 profiles: Profiles = Profiles()) -> None:
         self.case = case
+        self.profiles = profiles
         self.store = store
         self.operations = operations
         self.seed = seed
@@ -45,7 +52,7 @@ class CreateListTimer:
         elapsed = 0.0
         for _ in range(loops):
             # A fresh seed per measurement: new pod names, as upstream draws a new random name per op.
-            run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements)
+            run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements, self.profiles)
             self._measurements += 1
             started = time.perf_counter()
             listed = run.run()
@@ -59,9 +66,11 @@ class CreateListTimer:
         return elapsed
 
 
-def cell_arguments(case: CreateListCase, store: str, operations: int, seed: int) -> list[str]:
+def cell_arguments(case: CreateListCase, store: str, operations: int, seed: int,
+                   profiles: Profiles = Profiles()) -> list[str]:
     """The options naming ``case`` on ``store``: ``operations`` per loop, pod names from ``seed``."""
-    return [f"--store={store}", f"--rv={case.rv_match}", f"--operations={operations}", f"--seed={seed}"]
+    return [f"--store={store}", f"--rv={case.rv_match}", f"--operations={operations}", f"--seed={seed}",
+            *profiles.arguments()]
 
 
 class CreateListWorker(PyperfWorker):
@@ -74,16 +83,21 @@ class CreateListWorker(PyperfWorker):
         group.add_argument("--operations", required=True, type=int, help="create+list operations per loop")
         group.add_argument("--seed", required=True, type=int, help="pod-name seed")
         group.add_argument("--round", type=int, default=0, help="the executor's round (recorded in the run)")
+        add_profile_arguments(group)
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return [*cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed), f"--round={args.round}"]
+        return [*cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed,
+                                profiles_from_args(args)), f"--round={args.round}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         if args.operations < 1:
             raise ValueError(f"--operations must be at least 1, got {args.operations}")
         case = CreateListCase(args.rv)
-        timer = CreateListTimer(case, args.store, args.operations, args.seed)
+        profiles = profiles_from_args(args)
+        timer = CreateListTimer(case, args.store, args.operations, args.seed, profiles)
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
+                                          "storelist_pods_profile": profiles.pods,
+                                          "storelist_indexers": profiles.indexers,
                                           "storelist_rv": args.rv, "storelist_operations": args.operations,
                                           ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,

@@ -12,6 +12,7 @@ in a population forms a reference cycle, so no garbage is missed.
 
 from __future__ import annotations
 
+import argparse
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,22 +20,29 @@ from dataclasses import dataclass
 
 from storage.etcd3 import Etcd3Storage
 from storage.mvcc import RevisionedStorage
-from stores import open_store
+from stores import BENCHMARK_INDEXERS, INDEXER_PROFILES, open_store, registered_indexes
 from stores.cacher import Cacher
-from workloads import RESOURCE_PREFIX, Population, PopulationShape, generate_population, pod_attrs
+from workloads import (POD_PROFILES, RESOURCE_PREFIX, Population, PopulationShape, copy_pod, generate_population,
+                       pod_attrs)
+from workloads.population import EXEMPLAR, MINIMAL
 
 
 # A worker process's peak RSS per pod, measured at 150k pods (50 x 3000, 5000 nodes):
 # 1343 B with btree+index, 1349 B with map+index (population, storage, one store and
 # the expected counts; `ru_maxrss` after build_fixture and ExpectedCounts). Rounded up
-# to 2 KiB for the estimate, plus the interpreter and imports.
+# to 2 KiB for the estimate, plus the interpreter and imports. An exemplar pod adds
+# what its object graph holds (see ESTIMATED_EXEMPLAR_BYTES_PER_POD).
 ESTIMATED_BYTES_PER_POD = 2048
 ESTIMATED_BASE_BYTES = 64 * 2**20
+# RSS an exemplar population adds per pod: 14,022 B at 20k pods (10 x 2000, gc off),
+# against 89 B for the minimal pod; rounded up to 16 KiB.
+ESTIMATED_EXEMPLAR_BYTES_PER_POD = 16 * 1024
 
 
-def estimated_worker_bytes(shape: PopulationShape) -> int:
+def estimated_worker_bytes(shape: PopulationShape, pods: str = MINIMAL) -> int:
     """What one worker process holding ``shape``'s fixture needs, roughly (see the constants)."""
-    return ESTIMATED_BASE_BYTES + ESTIMATED_BYTES_PER_POD * shape.pods
+    per_pod = ESTIMATED_BYTES_PER_POD + (ESTIMATED_EXEMPLAR_BYTES_PER_POD if pods == EXEMPLAR else 0)
+    return ESTIMATED_BASE_BYTES + per_pod * shape.pods
 
 
 @contextmanager
@@ -50,6 +58,35 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class Profiles:
+    """What a run's populations are made of: ``pods``, the pod profile
+    (``workloads.POD_PROFILES``), and ``indexers``, which indexes the cachers register
+    (``stores.INDEXER_PROFILES``)."""
+
+    pods: str = MINIMAL
+    indexers: str = BENCHMARK_INDEXERS
+
+    def __post_init__(self) -> None:
+        if self.pods not in POD_PROFILES:
+            raise ValueError(f"unknown pod profile {self.pods!r}; expected one of {', '.join(POD_PROFILES)}")
+        if self.indexers not in INDEXER_PROFILES:
+            raise ValueError(f"unknown indexer profile {self.indexers!r}; expected one of {', '.join(INDEXER_PROFILES)}")
+
+    def arguments(self) -> list[str]:
+        """The worker options that carry them (``add_profile_arguments``)."""
+        return [f"--pods={self.pods}", f"--indexers={self.indexers}"]
+
+
+def add_profile_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--pods", choices=POD_PROFILES, default=MINIMAL, help="pod profile")
+    parser.add_argument("--indexers", choices=INDEXER_PROFILES, default=BENCHMARK_INDEXERS, help="indexer profile")
+
+
+def profiles_from_args(args: argparse.Namespace) -> Profiles:
+    return Profiles(args.pods, args.indexers)
+
+
 @dataclass(slots=True)
 class CellFixture:
     """A populated storage and the cacher of one store configuration over it."""
@@ -61,7 +98,7 @@ class CellFixture:
 
 def new_storage() -> Etcd3Storage:
     """An empty embedded storage (revision 1) for pods."""
-    return Etcd3Storage(RevisionedStorage(), pod_attrs)
+    return Etcd3Storage(RevisionedStorage(), pod_attrs, copy_pod)
 
 
 def load_storage(population: Population) -> Etcd3Storage:
@@ -71,16 +108,17 @@ def load_storage(population: Population) -> Etcd3Storage:
     return storage
 
 
-def pod_cacher(storage: Etcd3Storage, store_name: str) -> Cacher:
+def pod_cacher(storage: Etcd3Storage, store_name: str, indexers: str = BENCHMARK_INDEXERS) -> Cacher:
     """The cacher of pods over ``storage``, its watch cache in store configuration ``store_name``
-    (filled by list then watch before this returns)."""
-    return Cacher(storage, open_store(store_name), pod_attrs, RESOURCE_PREFIX)
+    with the indexes of profile ``indexers`` (filled by list then watch before this returns)."""
+    return Cacher(storage, open_store(store_name, registered_indexes(store_name, indexers)), pod_attrs, copy_pod,
+                  RESOURCE_PREFIX)
 
 
-def build_fixture(shape: PopulationShape, seed: int, store_name: str) -> CellFixture:
+def build_fixture(shape: PopulationShape, seed: int, store_name: str, profiles: Profiles = Profiles()) -> CellFixture:
     """Generate the population, write it to a new storage and open a cacher over ``store_name``."""
     with gc_paused():
-        population = generate_population(shape, seed)
+        population = generate_population(shape, seed, profiles.pods)
         storage = load_storage(population)
-        cacher = pod_cacher(storage, store_name)
+        cacher = pod_cacher(storage, store_name, profiles.indexers)
     return CellFixture(population, storage, cacher)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from bench.storelist.cases import StoreListCase, all_cases
 from bench.storelist.createlist import CREATE_LIST_MATCHES
+from bench.storelist.write_cost import WRITE_OPS
 from storage.selection import MATCH_NOT_OLDER_THAN
 from workloads import PUBLISHED_SHAPES, PopulationShape, sweep_shapes
 from workloads.population import DEFAULT_SWEEP_NAMESPACES, DEFAULT_SWEEP_NODES, DEFAULT_SWEEP_TOTAL_PODS
@@ -51,7 +52,10 @@ class Preset:
     so a report can set each cell beside its published counterpart; empty when the
     shapes have none. ``create_list`` names the RV matches of the create-then-list
     cells to add (``bench.storelist.createlist``), each timed over ``create_list_operations``
-    operations; ``options`` are the ``storelist run`` options that rebuild the preset
+    operations; ``write_ops`` the write cells (``bench.storelist.write_cost``) to add on
+    the first shape (a run with ``--indexers registry`` adds all three anyway);
+    ``memory_of_both_pod_profiles``: measure store memory for both pod profiles, not only
+    the run's (``full``: the report then sets the exemplar's figures beside); ``options`` are the ``storelist run`` options that rebuild the preset
     beside ``--preset NAME`` (a sweep's sizes).
     """
 
@@ -62,6 +66,8 @@ class Preset:
     stands_for: tuple[PopulationShape, ...] = ()
     create_list: tuple[str, ...] = ()
     create_list_operations: int = 1000
+    write_ops: tuple[str, ...] = ()
+    memory_of_both_pod_profiles: bool = False
     options: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -128,5 +134,6 @@ register_preset(Preset("published", "the 6 cells of the published table (3 popul
 register_preset(Preset("smoke", "the same 6 cell kinds on populations of at most 2000 pods (CI)",
                        SMOKE_SHAPES, stands_for=PUBLISHED_SHAPES))
 register_preset(Preset("full", "every leaf of BenchmarkStoreList on the 3 published populations, "
-                       "and create-then-list", PUBLISHED_SHAPES, all_cases, create_list=CREATE_LIST_MATCHES))
+                       "and create-then-list", PUBLISHED_SHAPES, all_cases, create_list=CREATE_LIST_MATCHES, write_ops=WRITE_OPS,
+                       memory_of_both_pod_profiles=True))
 register_preset(sweep_preset())

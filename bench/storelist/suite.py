@@ -9,6 +9,9 @@ The rounds and the interleaving are ``bench.executor``'s. This suite adds:
   as the suite measured before the paired design; kept to check that pairing does not
   bias the medians. Either way loops are calibrated in the first round, then fixed.
 - The clock (``--clock cpu|wall``), recorded and shown in every table's header.
+- The profiles (``--pods minimal|exemplar``, ``--indexers benchmark|registry``,
+  ``bench.storelist.fixture.Profiles``): what the pods are and which indexes the
+  cachers register; recorded, and passed to every worker and memory measurement.
 - Create-then-list cells (``Preset.create_list``) run in the same rounds after the
   StoreList cells, unpaired, through ``bench.storelist.createlist_worker`` with one
   loop per value (see there).
@@ -28,7 +31,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -37,19 +40,25 @@ from bench.executor import Progress, RunError, rotated, utc_now
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.layout import ops_path
 from bench.rundir.manifest import RunManifest
+from bench.rundir.memory_file import StoreMemory
 from bench.sampling import SampleSettings, check_mode, pyperf_options, sampling_options
 from bench.storelist.cases import RECENT_REVISIONS, StoreListCase
 from bench.storelist.cell_timer import CLOCKS
 from bench.storelist.createlist import CreateListCase
 from bench.storelist.createlist_worker import CreateListWorker
 from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
-from bench.storelist.fixture import ESTIMATED_BYTES_PER_POD, estimated_worker_bytes
+from bench.storelist.fixture import Profiles, estimated_worker_bytes
+from bench.storelist.measure_copy import measure_copy_costs
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
 from bench.storelist.presets import Preset
 from bench.storelist.worker import StoreListWorker, cell_arguments
-from stores import STORE_NAMES, store_config
+from bench.storelist.write_cost import WRITE_OPS, WriteCase
+from bench.storelist.write_worker import WriteWorker
+from bench.storelist.write_worker import cell_arguments as write_arguments
+from stores import REGISTRY_INDEXERS, STORE_NAMES, store_config
 from stores.btree import PurePythonBTreesError, require_c_btrees
+from workloads import POD_PROFILES
 
 
 # The paired design times all configurations of a cell in one process (bench.executor,
@@ -80,6 +89,7 @@ class StoreListPlan:
     mode: str = "default"  # the SAMPLE_MODES entry the settings started from
     design: str = DEFAULT_DESIGN
     clock: str = DEFAULT_CLOCK
+    profiles: Profiles = Profiles()
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
@@ -110,10 +120,10 @@ class StoreListPlan:
         if available is None or not self.preset.shapes:
             return
         largest = max(self.preset.shapes, key=lambda shape: shape.pods)
-        needed = estimated_worker_bytes(largest)
+        needed = estimated_worker_bytes(largest, self.profiles.pods)
         if needed > available:
-            raise ValueError(f"a worker holding {largest.benchmark_name} would need about {needed / 2**30:.1f} GiB "
-                             f"({ESTIMATED_BYTES_PER_POD} B per pod), but this machine has {available / 2**30:.1f} GiB available")
+            raise ValueError(f"a worker holding {largest.benchmark_name} ({self.profiles.pods} pods) would need about "
+                             f"{needed / 2**30:.1f} GiB, but this machine has {available / 2**30:.1f} GiB available")
 
     @property
     def cases(self) -> list[StoreListCase]:
@@ -132,6 +142,19 @@ class StoreListPlan:
     def _create_list_by_name(self) -> dict[str, CreateListCase]:
         return {case.name: case for case in (CreateListCase(match) for match in self.preset.create_list)}
 
+    @cached_property
+    def _writes_by_name(self) -> dict[str, WriteCase]:
+        """The write cells: the preset's, or all three under ``--indexers registry``, whose point
+        is what a write saves; on the preset's first population."""
+        ops = self.preset.write_ops or (WRITE_OPS if self.profiles.indexers == REGISTRY_INDEXERS else ())
+        if not ops or not self.preset.shapes:
+            return {}
+        return {case.name: case for case in (WriteCase(self.preset.shapes[0], op) for op in ops)}
+
+    @property
+    def write_cases(self) -> list[WriteCase]:
+        return list(self._writes_by_name.values())
+
     def command(self) -> str:
         """The ``storelist run`` command line that repeats this run (same seed)."""
         parts = ["storelist", "run"]
@@ -144,17 +167,20 @@ class StoreListPlan:
         parts += ["--stores", ",".join(self.configurations), "--seed", str(self.seed)]
         parts += [] if self.design == DEFAULT_DESIGN else ["--design", self.design]
         parts += [] if self.clock == DEFAULT_CLOCK else ["--clock", self.clock]
+        parts += [] if self.profiles.pods == Profiles().pods else ["--pods", self.profiles.pods]
+        parts += [] if self.profiles.indexers == Profiles().indexers else ["--indexers", self.profiles.indexers]
         parts += sampling_options(self.mode, self.settings)
         parts += ["-o", str(self.run_dir)]
         return shlex.join(parts)
 
     def cell_names(self) -> list[str]:
-        return [case.name for case in self.cases] + [case.name for case in self.create_list_cases]
+        return ([case.name for case in self.cases] + [case.name for case in self.create_list_cases]
+                + [case.name for case in self.write_cases])
 
     def facts(self) -> StoreListFacts:
         populations = [case.shape.benchmark_name for case in self.cases]
         return StoreListFacts(list(dict.fromkeys(populations)), self.preset.published_counterparts(),
-                              self.design, self.clock)
+                              self.design, self.clock, self.profiles.pods, self.profiles.indexers)
 
     def new_manifest(self) -> RunManifest:
         return RunManifest(suite="storelist", preset=self.preset.name, configurations=list(self.configurations),
@@ -163,19 +189,26 @@ class StoreListPlan:
                            started=utc_now(), facts=self.facts().to_dict())
 
     def prepare(self, progress: Progress) -> None:
-        """Measure the memory each store adds on each population."""
+        """Measure the memory each store adds on each population, and the result copy per item."""
         try:
-            measure_run(self.run_dir, [case.shape for case in self.cases], self.configurations, self.seed,
-                        progress.note)
+            pod_profiles = POD_PROFILES if self.preset.memory_of_both_pod_profiles else (self.profiles.pods,)
+            measured: list[StoreMemory] = []
+            for pods in pod_profiles:
+                measured = measure_run(self.run_dir, [case.shape for case in self.cases], self.configurations,
+                                       self.seed, progress.note, profiles=replace(self.profiles, pods=pods),
+                                       earlier=measured)
+            for cost in measure_copy_costs(self.run_dir):
+                progress.note(f"result copy: {cost.pods_profile} pod: {cost.median_ns:.0f} ns per item")
         except subprocess.CalledProcessError as error:
-            raise RunError(f"measuring store memory failed: {(error.stderr or '').strip() or error}") from None
+            raise RunError(f"measuring store memory or the result copy failed: "
+                           f"{(error.stderr or '').strip() or error}") from None
 
     def initial_loops(self, cell: str, configuration: str) -> int:
         # Create-then-list: one loop per value, whatever the settings (see createlist_worker).
         return 1 if cell in self._create_list_by_name else self.settings.loops
 
     def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
-        if self.design == "paired" and cell not in self._create_list_by_name:
+        if self.design == "paired" and cell in self._cases_by_name:
             return [self.configurations]  # one process; it rotates the order block by block
         return [(store,) for store in rotated(self.configurations, round_index)]
 
@@ -185,19 +218,25 @@ class StoreListPlan:
         if create_list is not None:
             (store,) = unit
             return CreateListWorker.module, [
-                *create_list_arguments(create_list, store, self.preset.create_list_operations, self.seed),
+                *create_list_arguments(create_list, store, self.preset.create_list_operations, self.seed, self.profiles),
                 f"--round={round_index}", f"--ops-file={ops_path(self.run_dir, store)}",
                 *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
+        write = self._writes_by_name.get(cell)
+        if write is not None:
+            (store,) = unit
+            return WriteWorker.module, [*write_arguments(write, store, self.seed, self.profiles), f"--round={round_index}",
+                                        *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = self._cases_by_name[cell]
         if len(unit) > 1:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
-            return PAIRED_MODULE, [*cell_arguments(case, self.seed), f"--stores={','.join(unit)}",
+            return PAIRED_MODULE, [*cell_arguments(case, self.seed, self.profiles), f"--stores={','.join(unit)}",
                                    f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
                                    f"--block-time={s.block_time!r}", f"--clock={self.clock}",
                                    *([f"--loops={given}"] if given else []),
                                    f"--output={output}", f"--run-dir={self.run_dir}"]
         (store,) = unit
-        return StoreListWorker.module, [f"--store={store}", *cell_arguments(case, self.seed), f"--round={round_index}",
+        return StoreListWorker.module, [f"--store={store}", *cell_arguments(case, self.seed, self.profiles),
+                                        f"--round={round_index}",
                                         f"--clock={self.clock}", f"--ops-file={ops_path(self.run_dir, store)}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]

@@ -17,6 +17,7 @@ import argparse
 
 from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
+from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
 from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark
 from stores import STORE_NAMES
 from workloads import PopulationShape
@@ -36,14 +37,15 @@ def add_cell_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
     parser.add_argument("--scope", required=True, choices=SCOPES)
     parser.add_argument("--paginate", required=True, type=int, help="page size (0 = no pagination)")
     parser.add_argument("--seed", required=True, type=int, help="population seed")
+    add_profile_arguments(parser)
 
 
-def cell_arguments(case: StoreListCase, seed: int) -> list[str]:
+def cell_arguments(case: StoreListCase, seed: int, profiles: Profiles = Profiles()) -> list[str]:
     """The options of ``add_cell_arguments`` naming ``case`` over the population of ``seed``."""
     shape = case.shape
     return [f"--namespaces={shape.namespaces}", f"--pods-per-namespace={shape.pods_per_namespace}",
             f"--nodes={shape.nodes}", f"--rv={case.rv_match}", f"--scope={case.scope}",
-            f"--paginate={case.paginate}", f"--seed={seed}"]
+            f"--paginate={case.paginate}", f"--seed={seed}", *profiles.arguments()]
 
 
 def case_from_args(args: argparse.Namespace) -> StoreListCase:
@@ -51,10 +53,12 @@ def case_from_args(args: argparse.Namespace) -> StoreListCase:
     return StoreListCase(shape, args.rv, args.scope, args.paginate)
 
 
-def run_metadata(case: StoreListCase, store: str, seed: int) -> dict[str, str | int]:
-    """pyperf metadata of every run: the cell, its population and seed."""
+def run_metadata(case: StoreListCase, store: str, seed: int, profiles: Profiles = Profiles()) -> dict[str, str | int]:
+    """pyperf metadata of every run: the cell, its population, seed and profiles."""
     shape = case.shape
     return {
+        "storelist_pods_profile": profiles.pods,
+        "storelist_indexers": profiles.indexers,
         "storelist_store": store,
         "storelist_seed": seed,
         "storelist_namespaces": shape.namespaces,
@@ -77,13 +81,14 @@ class StoreListWorker(PyperfWorker):
         group.add_argument("--clock", choices=CLOCKS, default="wall", help="the clock the loop is timed with")
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
-        return [f"--store={args.store}", *cell_arguments(case_from_args(args), args.seed), f"--round={args.round}",
-                f"--clock={args.clock}"]
+        return [f"--store={args.store}", *cell_arguments(case_from_args(args), args.seed, profiles_from_args(args)),
+                f"--round={args.round}", f"--clock={args.clock}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         case = case_from_args(args)
-        timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock])
-        metadata = {**run_metadata(case, args.store, args.seed), "storelist_design": "unpaired",
+        profiles = profiles_from_args(args)
+        timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock], profiles=profiles)
+        metadata = {**run_metadata(case, args.store, args.seed, profiles), "storelist_design": "unpaired",
                     "storelist_clock": args.clock, ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, metadata=metadata, counted=lambda: timer.counted)
 

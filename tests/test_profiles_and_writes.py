@@ -1,0 +1,100 @@
+"""The pod and indexer profiles, the result copy of both pod profiles, and the write cells."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bench.storelist.fixture import Profiles, build_fixture
+from bench.storelist.write_cost import WRITE_OPS, WriteCase, WriteTimer
+from storage.errors import IndexNotFoundError
+from storage.selection import ListOptions, SelectionPredicate
+from stores import STORE_NAMES, registered_indexes
+from workloads import PopulationShape, copy_pod, generate_population, pod_attrs
+from workloads.exemplar import ExemplarPod, exemplar_json, exemplar_pod, template_hash
+
+SHAPE = PopulationShape(namespaces=4, pods_per_namespace=25, nodes=3)
+
+
+def test_an_exemplar_pod_is_about_ten_kilobytes_of_json_with_a_seeded_name_and_uid() -> None:
+    first = exemplar_pod(random.Random(7), "ns", "abc", "node-1", "hash")
+    again = exemplar_pod(random.Random(7), "ns", "abc", "node-1", "hash")
+    other = exemplar_pod(random.Random(8), "ns", "abc", "node-1", "hash")
+    assert 8_000 <= len(exemplar_json(first)) <= 12_000
+    assert first == again and first.metadata.uid != other.metadata.uid
+    assert first.name == "checkout-hash-abc" and first.namespace == "ns" and first.node_name == "node-1"
+    labels, fields = pod_attrs(first)
+    assert labels["app"] == "checkout"
+    assert fields == {"metadata.name": "checkout-hash-abc", "metadata.namespace": "ns", "spec.nodeName": "node-1",
+                      "spec.restartPolicy": "Always", "status.phase": "Running"}
+
+
+def test_the_exemplar_struct_copy_copies_the_three_value_structs_and_shares_what_they_point_to() -> None:
+    pod = exemplar_pod(random.Random(1), "ns", "abc", "node-1", template_hash(random.Random(2)))
+    copy = copy_pod(pod)
+    assert isinstance(copy, ExemplarPod) and copy == pod and copy is not pod
+    for part in ("metadata", "spec", "status"):
+        assert getattr(copy, part) is not getattr(pod, part)  # held by value in Go's v1.Pod
+    assert copy.spec.containers is pod.spec.containers  # a slice header in Go: shared
+    assert copy.metadata.labels is pod.metadata.labels  # a map header: shared
+
+
+@pytest.mark.parametrize("store_name", STORE_NAMES)
+def test_a_cache_list_of_exemplar_pods_returns_equal_copies(store_name: str) -> None:
+    fixture = build_fixture(SHAPE, 3, store_name, Profiles(pods="exemplar"))
+    namespace = fixture.population.namespace_names[0]
+    result = fixture.cacher.get_list(f"/pods/{namespace}", ListOptions(predicate=SelectionPredicate(
+        index_fields=("metadata.namespace",))), namespace)
+    cached = {element.key: element.object for element in fixture.cacher.watch_cache.store.list()}
+    originals = [cached[f"/pods/{namespace}/{item.name}"] for item in result.items]
+    assert len(result.items) == SHAPE.pods_per_namespace
+    assert result.items == originals and not any(a is b for a, b in zip(result.items, originals))
+    assert [item.name for item in result.items] == sorted(item.name for item in result.items)
+
+
+def test_the_registry_profile_drops_the_namespace_index_from_the_btree_configurations_only() -> None:
+    for store_name in STORE_NAMES:
+        fixture = build_fixture(SHAPE, 3, store_name, Profiles(indexers="registry"))
+        store = fixture.cacher.watch_cache.store
+        namespace = fixture.population.namespace_names[0]
+        node = fixture.population.node_names[0]
+        assert len(store.by_index("f:spec.nodeName", node)) > 0
+        if store_name.startswith("btree"):
+            assert registered_indexes(store_name, "registry") == ("spec.nodeName",)
+            with pytest.raises(IndexNotFoundError):
+                store.by_index("f:metadata.namespace", namespace)
+        else:
+            assert len(store.by_index("f:metadata.namespace", namespace)) == SHAPE.pods_per_namespace
+    with pytest.raises(ValueError, match="unknown indexer profile"):
+        registered_indexes("btree", "production")
+
+
+def test_profiles_are_validated_and_carried_as_worker_options() -> None:
+    assert Profiles("exemplar", "registry").arguments() == ["--pods=exemplar", "--indexers=registry"]
+    with pytest.raises(ValueError, match="unknown pod profile"):
+        Profiles(pods="huge")
+    with pytest.raises(ValueError, match="unknown pod profile"):
+        generate_population(SHAPE, 1, "huge")
+
+
+@pytest.mark.parametrize("pods", ["minimal", "exemplar"])
+@pytest.mark.parametrize("op", WRITE_OPS)
+def test_a_write_cell_applies_its_writes_and_leaves_the_cache_as_it_found_it(op: str, pods: str) -> None:
+    timer = WriteTimer(WriteCase(SHAPE, op), "btree+index", seed=5, profiles=Profiles(pods=pods))
+    store = timer.fixture().cacher.watch_cache.store
+    node_index_sizes = {node: len(store.by_index("f:spec.nodeName", node)) for node in timer.fixture().population.node_names}
+    assert timer(30) > 0 and timer(30) > 0
+    assert len(store) == SHAPE.pods and timer.operations == 60
+    after = {node: len(store.by_index("f:spec.nodeName", node)) for node in node_index_sizes}
+    if op == "Update":  # 60 moves of 60 different pods, each by one node: the index changed
+        assert after != node_index_sizes and sum(after.values()) == SHAPE.pods
+    else:
+        assert after == node_index_sizes
+    assert timer.fixture().cacher.watch_cache.resource_version > SHAPE.pods + 1
+
+
+def test_write_case_names_follow_the_go_level_style() -> None:
+    assert WriteCase(SHAPE, "Delete").name == "StoreWrite/Namespaces=4/Pods=100/Nodes=3/Op=Delete"
+    with pytest.raises(ValueError, match="unknown write"):
+        WriteCase(SHAPE, "Patch")
