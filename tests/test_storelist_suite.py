@@ -26,7 +26,7 @@ from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CellTimer
-from bench.storelist.paired_worker import calibrate, time_blocks
+from bench.storelist.paired_worker import grow_loops, settle_loops, time_blocks
 from bench.storelist.worker import case_from_args, run_metadata
 from reports.published import load_published
 from stores import STORE_NAMES
@@ -273,9 +273,12 @@ def test_calibration_settles_on_the_count_that_fills_a_block_whatever_its_growth
 
     # A first request 25 µs slower grows 1 -> 220 -> 440, one 5 µs slower 1 -> 367 -> 734:
     # the growth alone would keep either; the median of the repeats gives 400 both times.
-    assert calibrate(timer_with_cold_start(25e-6), 0.01) == 400
-    assert calibrate(timer_with_cold_start(5e-6), 0.01) == 400
-    assert calibrate(lambda loops: 0.05 * loops, 0.01) == 1  # a request longer than a block
+    for cold, grown in ((25e-6, 440), (5e-6, 734)):
+        timer = timer_with_cold_start(cold)
+        assert grow_loops(timer, 0.01) == grown
+        assert settle_loops(timer, grown, 0.01) == 400
+    slow = lambda loops: 0.05 * loops  # noqa: E731 - a request longer than a block
+    assert grow_loops(slow, 0.01) == 1 and settle_loops(slow, 1, 0.01) == 1
 
 
 def test_a_primed_timer_issues_one_untimed_request_before_a_block_of_several() -> None:

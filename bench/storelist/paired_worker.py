@@ -28,7 +28,9 @@ Every request's counts are checked as in the unpaired design (``CellTimer``); a 
 count ends the process with one line and no output.
 
 Loops: given per configuration (``--loops store=N,...``, as calibrated in the first
-round), else calibrated here: doubled until one block lasts ``block_time``.
+round), else calibrated here: grown until one block lasts ``block_time`` for the
+warm-up rounds, then settled from the median of repeated blocks once warm
+(``settle_loops``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
-from bench.storelist.fixture import CellFixture, gc_paused, load_storage, pod_cacher
+from bench.storelist.fixture import CellFixture, Profiles, gc_paused, load_storage, pod_cacher, profiles_from_args
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
@@ -82,37 +84,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-CALIBRATION_REPEATS = 3
+CALIBRATION_REPEATS = 5
 
 
-def calibrate(timer: Callable[[int], float], block_time: float) -> int:
-    """Requests per block, so that one block lasts ``block_time`` on the timer's clock.
-
-    Grown until a block reaches ``block_time``; then the time per request is taken as
-    the median of ``CALIBRATION_REPEATS`` blocks of that size and the loops set from it.
-    The growth alone stops wherever its path crosses ``block_time``, anywhere between
-    one and two times the right count: cold first requests overestimate the time per
-    request and the count is doubled, so runs calibrated 407 or 790 loops for the same
-    cell, and since a block carries a fixed cost (see ``CellTimer``), their ratios
-    differed by 2-3%. The median of a few blocks at the final size settles the count
-    to within the clock's noise.
-    """
+def grow_loops(timer: Callable[[int], float], block_time: float) -> int:
+    """A first count of requests per block: doubled (or extrapolated) until one block
+    lasts ``block_time``. It stops wherever its path crosses ``block_time``, anywhere
+    between one and two times the right count, so it only sizes the warm-up blocks."""
     loops = 1
     elapsed = timer(loops)
     while elapsed < block_time and loops < MAX_LOOPS:
         per_request = max(elapsed / loops, 1e-9)
         loops = min(MAX_LOOPS, max(loops * 2, math.ceil(1.1 * block_time / per_request)))
         elapsed = timer(loops)
+    return loops
+
+
+def settle_loops(timer: Callable[[int], float], loops: int, block_time: float) -> int:
+    """The count that fills ``block_time``, from the median time per request of
+    ``CALIBRATION_REPEATS`` blocks of ``loops`` requests: called once the process is warm.
+
+    Why it matters: a block carries a fixed cost (see ``CellTimer``), so a ratio depends
+    a little on the loops, and the loops calibrated in a run's first process are kept by
+    all its processes. Calibrated by growth alone, or cold, runs chose 407 or 790 loops
+    (and 554 or 891) for the same cell, and their ratios differed by 2-3%.
+    """
     per_request = statistics.median(timer(loops) / loops for _ in range(CALIBRATION_REPEATS))
     return max(1, min(MAX_LOOPS, math.ceil(block_time / per_request)))
 
 
-def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str) -> dict[str, CellTimer]:
+def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str,
+                 profiles: Profiles = Profiles()) -> dict[str, CellTimer]:
     """One population and storage, a cacher of every configuration over it, and their timers."""
     with gc_paused():
-        population = generate_population(case.shape, seed)
+        population = generate_population(case.shape, seed, profiles.pods)
         storage = load_storage(population)
-        fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store)) for store in stores}
+        fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store, profiles.indexers))
+                    for store in stores}
     return {store: CellTimer(case, store, seed, fixture=fixtures[store], clock=CLOCKS[clock],
                              primed=True) for store in stores}
 
@@ -130,7 +138,7 @@ def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round
 
 def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, int],
                 warmups: dict[str, list[float]], measured: dict[str, list[float]],
-                wall_seconds: float) -> dict[str, pyperf.Run]:
+                wall_seconds: float, warmup_loops: dict[str, int] | None = None) -> dict[str, pyperf.Run]:
     """One pyperf run per configuration: the measured blocks, the warm-ups, and the process's ratio."""
     base, *others = args.stores
     ratios = {base: 1.0, **{store: process_ratio(block_ratios) for store, block_ratios in
@@ -139,14 +147,17 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
     runs = {}
     for store in args.stores:
         metadata: dict[str, str | int | float] = {
-            "name": case.name, "unit": "second", "loops": loops[store], **run_metadata(case, store, args.seed),
+            "name": case.name, "unit": "second", "loops": loops[store],
+            **run_metadata(case, store, args.seed, profiles_from_args(args)),
             **environment, "storelist_design": "paired", "storelist_clock": args.clock,
             ROUND_KEY: args.round, "storelist_ratio": ratios[store],
-            "storelist_timed_seconds": loops[store] * (sum(warmups[store]) + sum(measured[store])),
+            "storelist_timed_seconds": ((warmup_loops or loops)[store] * sum(warmups[store])
+                                        + loops[store] * sum(measured[store])),
         }
         if store == base:
             metadata["storelist_wall_seconds"] = wall_seconds
-        runs[store] = pyperf.Run(measured[store], warmups=[(loops[store], value) for value in warmups[store]],
+        sized = (warmup_loops or loops)[store]
+        runs[store] = pyperf.Run(measured[store], warmups=[(sized, value) for value in warmups[store]],
                                  metadata=metadata)
     return runs
 
@@ -160,13 +171,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     case = StoreListCase(PopulationShape(args.namespaces, args.pods_per_namespace, args.nodes),
                          args.rv, args.scope, args.paginate)
     try:
-        timers = build_timers(case, args.stores, args.seed, args.clock)
-        loops = {store: args.loops.get(store) or calibrate(timer, args.block_time) for store, timer in timers.items()}
-        warmups = time_blocks(timers, loops, args.round, args.warmups)
+        timers = build_timers(case, args.stores, args.seed, args.clock, profiles_from_args(args))
+        # Uncalibrated configurations are grown before the warm-up rounds and settled after
+        # them, when the process is warm (settle_loops says why).
+        warmup_loops = {store: args.loops.get(store) or grow_loops(timer, args.block_time)
+                        for store, timer in timers.items()}
+        warmups = time_blocks(timers, warmup_loops, args.round, args.warmups)
+        loops = {store: args.loops.get(store) or settle_loops(timers[store], warmup_loops[store], args.block_time)
+                 for store in timers}
         measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
     except WrongAnswerError as error:
         sys.exit(f"{MODULE}: wrong count: {error}")
-    runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started)
+    runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started, warmup_loops)
     for store, run in runs.items():
         pyperf.Benchmark([run]).dump(str(args.output / f"{store}.json"))
         add_ops(ops_path(args.run_dir, store), case.name, timers[store].counted)
