@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.rundir.files import RunDirError, read_json, write_json
+from bench.rundir.files import read_records, write_json
 from bench.rundir.layout import copy_cost_path
 
 
@@ -33,11 +33,4 @@ def save_copy_costs(run_dir: Path, records: Sequence[CopyCost]) -> None:
 
 def load_copy_costs(run_dir: Path) -> list[CopyCost]:
     """The run's copy figures; empty if it has none; RunDirError if malformed."""
-    path = copy_cost_path(run_dir)
-    if not path.exists():
-        return []
-    data = read_json(path)
-    try:
-        return [CopyCost(**item) for item in data["copies"]]
-    except (AttributeError, KeyError, TypeError) as error:
-        raise RunDirError(f"{path}: not a copy-cost file ({error})") from None
+    return read_records(copy_cost_path(run_dir), "copies", lambda item: CopyCost(**item), "copy-cost file")

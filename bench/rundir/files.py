@@ -19,9 +19,11 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import pyperf
+
+Record = TypeVar("Record")
 
 TEMPORARY_SUFFIX = ".tmp"
 # Test hook: a write that replaces an existing file of this name stops after filling
@@ -107,6 +109,19 @@ def read_json(path: Path) -> Any:
         raise RunDirError(f"{path}: cannot read: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise RunDirError(f"{path}: not valid JSON ({error})") from None
+
+
+def read_records(path: Path, key: str, build: Callable[[Any], Record], what: str) -> list[Record]:
+    """The records listed under ``key`` in the side file ``path``, each ``build(item)``; empty
+    when the file does not exist (a run made before it was written); RunDirError naming
+    ``what`` the file should have been if its shape is wrong."""
+    if not path.exists():
+        return []
+    data = read_json(path)
+    try:
+        return [build(item) for item in data[key]]
+    except (AttributeError, KeyError, TypeError) as error:
+        raise RunDirError(f"{path}: not a {what} ({error})") from None
 
 
 def remove_stale_temporaries(directory: Path) -> list[Path]:

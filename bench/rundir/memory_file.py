@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.rundir.files import RunDirError, read_json, write_json
+from bench.rundir.files import read_records, write_json
 from bench.rundir.layout import store_memory_path
 from workloads import PopulationShape
 
@@ -53,11 +53,4 @@ def save_store_memory(run_dir: Path, records: Sequence[StoreMemory]) -> None:
 
 def load_store_memory(run_dir: Path) -> list[StoreMemory]:
     """The run's memory figures; empty if it has none (not measured); RunDirError if malformed."""
-    path = store_memory_path(run_dir)
-    if not path.exists():
-        return []
-    data = read_json(path)
-    try:
-        return [StoreMemory(**item) for item in data["stores"]]
-    except (AttributeError, KeyError, TypeError) as error:
-        raise RunDirError(f"{path}: not a memory file ({error})") from None
+    return read_records(store_memory_path(run_dir), "stores", lambda item: StoreMemory(**item), "memory file")

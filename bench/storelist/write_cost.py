@@ -50,23 +50,14 @@ class WriteCase:
         return f"StoreWrite/{self.shape.benchmark_name}/Op={self.op}"
 
 
-def renamed(pod: object, name: str) -> object:
-    """A struct copy of ``pod`` under another name (either pod profile)."""
+def variant(pod: object, name: str | None = None, node: str | None = None) -> object:
+    """A struct copy of ``pod`` (either pod profile) under another name or on another node."""
     new = pod.struct_copy()  # type: ignore[attr-defined]
-    if isinstance(new, ExemplarPod):
-        new.metadata.name = name
-    else:
-        new.name = name
-    return new
-
-
-def moved(pod: object, node: str) -> object:
-    """A struct copy of ``pod`` on another node (either pod profile)."""
-    new = pod.struct_copy()  # type: ignore[attr-defined]
-    if isinstance(new, ExemplarPod):
-        new.spec.node_name = node
-    else:
-        new.node_name = node
+    metadata, spec = (new.metadata, new.spec) if isinstance(new, ExemplarPod) else (new, new)
+    if name is not None:
+        metadata.name = name
+    if node is not None:
+        spec.node_name = node
     return new
 
 
@@ -133,7 +124,7 @@ class WriteTimer:
         if self.case.op == "Create":
             names = [f"{pod.name}-w{self._calls}" for pod in pods]  # type: ignore[attr-defined]
             new_keys = [pod_key(pod.namespace, name) for pod, name in zip(pods, names)]  # type: ignore[attr-defined]
-            elapsed = self._apply([self._event(key, renamed(pod, name))
+            elapsed = self._apply([self._event(key, variant(pod, name=name))
                                    for key, pod, name in zip(new_keys, pods, names)])
             self._check(store, size + len(set(new_keys)))
             self._apply([self._event(key, None) for key in dict.fromkeys(new_keys)])
@@ -144,7 +135,7 @@ class WriteTimer:
                 current = self._current[key].value
                 node = current.node_name  # type: ignore[union-attr]
                 other = nodes[(self._node_index[node] + 1) % len(nodes)] if len(nodes) > 1 else node + "-moved"
-                events.append(self._event(key, moved(current, other)))
+                events.append(self._event(key, variant(current, node=other)))
             elapsed = self._apply(events)
             self._check(store, size)
         else:
