@@ -8,6 +8,7 @@ from pathlib import Path
 
 from benchstat.analysis import BenchTable, Column
 from benchstat.gotext import GoBenchFile, parse_file
+from benchstat.projection import DEFAULT_COL, DEFAULT_ROW, Projection, label_of
 from benchstat.render import format_tables
 
 # Benchmarks named in one caveat, at most: files from different branches can differ
@@ -30,13 +31,15 @@ class _FirstSeen:
         return self.order.setdefault(value, len(self.order))
 
 
-def tables_from_files(files: Sequence[GoBenchFile]) -> list[BenchTable]:
-    """Group Go benchmark results into tables like ``benchstat`` does by default.
+def tables_from_files(files: Sequence[GoBenchFile], col: Projection = DEFAULT_COL,
+                      row: Projection = DEFAULT_ROW) -> list[BenchTable]:
+    """Group Go benchmark results into tables like ``benchstat`` does.
 
-    One table per distinct (configuration, unit); one column per file having
-    results in that table, labelled by the file's label; rows by benchmark
-    name. Tables, rows and columns follow the order values are first seen
-    (configuration key by key, then unit).
+    One table per distinct (configuration, unit); one column per distinct value of
+    the ``col`` projection (default: the file's label), in benchstat's order
+    (``benchstat.projection``); rows by the ``row`` projection (default: the full
+    name, less the levels ``col`` uses). Tables, rows and columns follow the order
+    values are first seen (configuration key by key, then unit).
 
     Cost: O(total number of values).
     """
@@ -44,26 +47,33 @@ def tables_from_files(files: Sequence[GoBenchFile]) -> list[BenchTable]:
     keys = list(dict.fromkeys(k for _, r in results for k, _ in r.config))
     seen_values = {key: _FirstSeen() for key in keys}
     seen_units = _FirstSeen()
-    row_order = list(dict.fromkeys(r.name for _, r in results))
-    grouped: dict[tuple[tuple[str, str], ...], dict[str, dict[str, list[float]]]] = {}
+    seen_columns = [_FirstSeen() for _ in col.keys]
+    row_order: list[str] = []
+    grouped: dict[tuple[tuple[str, str], ...], dict[tuple[str, ...], dict[str, list[float]]]] = {}
     sort_keys: dict[tuple[tuple[str, str], ...], tuple[int, ...]] = {}
     for label, result in results:
         config = dict(result.config)
         full = tuple((key, config.get(key, "")) for key in keys)
         position = tuple(seen_values[key].see(value) for key, value in full)
+        column = col.values(result.name, label)
+        for seen, value in zip(seen_columns, column):
+            seen.see(value)
+        row_name = label_of(row.values(result.name, label, removed=col.levels))
+        if row_name not in row_order:
+            row_order.append(row_name)
         for unit, value in result.values:
             table_key = full + ((".unit", unit),)
             sort_keys.setdefault(table_key, position + (seen_units.see(unit),))
             columns = grouped.setdefault(table_key, {})
-            columns.setdefault(label, {}).setdefault(result.name, []).append(value)
-    labels = list(dict.fromkeys(f.label for f in files))
+            columns.setdefault(column, {}).setdefault(row_name, []).append(value)
     tables: list[BenchTable] = []
     for table_key in sorted(grouped, key=sort_keys.__getitem__):
         columns = grouped[table_key]
+        ordered = sorted(columns, key=lambda values: tuple(seen.order[v] for seen, v in zip(seen_columns, values)))
         tables.append(
             BenchTable(
                 unit=table_key[-1][1],
-                columns=[Column(label, columns[label]) for label in labels if label in columns],
+                columns=[Column(label_of(values) or "-", columns[values]) for values in ordered],
                 config=table_key[:-1],
                 row_order=row_order,
             )
@@ -72,12 +82,14 @@ def tables_from_files(files: Sequence[GoBenchFile]) -> list[BenchTable]:
 
 
 def compare_files(
-    paths: Sequence[Path], fmt: str = "text", alpha: float = 0.05, confidence: float = 0.95
+    paths: Sequence[Path], fmt: str = "text", alpha: float = 0.05, confidence: float = 0.95,
+    col: Projection = DEFAULT_COL, row: Projection = DEFAULT_ROW,
 ) -> tuple[str, list[str]]:
     """``benchstat PATH...``: the rendered tables and the comparison's caveats.
 
-    Each file is a column labelled by its path as given, the first being the
-    baseline; there is one table per configuration and unit, with the
+    Each file is a column labelled by its path as given (or, with ``col``, each
+    value of that projection), the first being the baseline; there is one table
+    per configuration and unit, with the
     configuration printed above it. The caveats are as
     :func:`comparison_caveats`. Raises ``ValueError`` for an unreadable,
     oversized, binary, empty or malformed file (see
@@ -89,8 +101,8 @@ def compare_files(
     if not paths:
         raise ValueError("benchstat needs at least one benchmark file")
     files = [parse_file(Path(path), str(path)) for path in paths]
-    tables = tables_from_files(files)
-    labels = list(dict.fromkeys(f.label for f in files))
+    tables = tables_from_files(files, col, row)
+    labels = list(dict.fromkeys(column.label for table in tables for column in table.columns))
     return format_tables(tables, fmt, alpha, confidence), comparison_caveats(tables, labels)
 
 
