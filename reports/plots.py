@@ -93,6 +93,49 @@ def grouped_bars(path: Path, title: str, ylabel: str, groups: Sequence[str], ser
     return path
 
 
+def stacked_bars(path: Path, title: str, ylabel: str, panels: Mapping[str, Mapping[str, Mapping[str, float]]],
+                 colors: Mapping[str, str]) -> Path:
+    """Draw one panel per key of ``panels``, a bar per inner key (e.g. a configuration),
+    each bar stacked from its parts (e.g. phases, in ``colors``' order) on a linear axis,
+    into ``path`` (PNG). Each panel has its own y scale: cells differ by orders of magnitude.
+    """
+    names = list(panels)
+    columns = min(3, max(len(names), 1))
+    rows = math.ceil(len(names) / columns) if names else 1
+    figure = Figure(figsize=(4.6 * columns, 3.6 * rows), layout="constrained")
+    FigureCanvasAgg(figure)
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for index, axes in enumerate(grid.flat):
+        if index >= len(names):
+            axes.set_visible(False)
+            continue
+        bars = panels[names[index]]
+        labels = list(bars)
+        bottoms = [0.0] * len(labels)
+        for part, color in colors.items():
+            heights = [bars[label].get(part, 0.0) for label in labels]
+            if not any(heights):
+                continue
+            axes.bar(range(len(labels)), heights, 0.6, bottom=bottoms, color=color, label=part,
+                     edgecolor="black", linewidth=0.4)
+            bottoms = [bottom + height for bottom, height in zip(bottoms, heights)]
+        axes.set_xticks(range(len(labels)), labels, fontsize=7)
+        axes.set_title(names[index], fontsize=8)
+        axes.set_ylabel(ylabel, fontsize=8)
+        axes.grid(axis="y", alpha=0.3)
+    handles, legend_labels = [], []
+    for axes in grid.flat:
+        for handle, label in zip(*axes.get_legend_handles_labels()):
+            if label not in legend_labels:
+                handles.append(handle)
+                legend_labels.append(label)
+    figure.legend(handles, legend_labels, loc="outside lower center", ncols=min(len(legend_labels), 5) or 1,
+                  fontsize=8)
+    figure.suptitle(title, fontsize=11)
+    _save(figure, path)
+    return path
+
+
 def _save(figure: Figure, path: Path) -> None:
     """The PNG drawn in memory, then written whole (a full disk or an interrupt leaves no
     truncated PNG behind to block the next attempt)."""

@@ -24,15 +24,19 @@ from bench.rundir.facts import StoreListFacts
 from bench.rundir.files import RunDirError
 from bench.rundir.copy_file import load_copy_costs
 from bench.rundir.memory_file import load_store_memory
+from bench.rundir.phases_file import load_phases
 from bench.rundir.results import RunResults
 from benchstat.analysis import AnalyzedTable, analyze
+from benchstat.gotext import GoBenchFile
 from benchstat.names import parse_name
 from benchstat.render import format_table
 from reports.agreement import BASE, RowAgreement, compare_rows
 from reports.environment import environment_section
+from reports.go_results import GO_COLUMNS, collect_go_results, go_rows
 from reports.markdown import md_table
 from reports.memory_table import COPY_COLUMNS, MEMORY_COLUMNS, copy_rows, memory_rows, missing_memory
-from reports.plots import Bar, Series, grouped_bars, palette
+from reports.phase_table import FLAG, TOLERANCE, largest_differences, phase_rows
+from reports.plots import Bar, Series, grouped_bars, palette, stacked_bars
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
 from reports.sweep import SWEEP_PLOT, sweep_section
@@ -43,6 +47,7 @@ from stores import STORE_NAMES
 
 MEDIANS_PLOT = "medians.png"
 RATIOS_PLOT = "ratios.png"
+PHASES_PLOT = "phases.png"
 
 
 def short_label(cell: str) -> str:
@@ -160,6 +165,44 @@ def ops_section(run: RunResults) -> str:
     return ("Every timed request's pages and objects were checked against the counts its population implies "
             "(`bench/storelist/expected.py`; create-then-list: one object per operation); a mismatch fails the run, so "
             "every figure here is a checked one.\n\n") + md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
+
+
+def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple[Path, str]], list[str]]:
+    """The phase table, its stacked-bar plot and the words; caveats for unreadable or flagged figures."""
+    try:
+        cells = load_phases(run.path)
+    except RunDirError as error:
+        return f"The phases file is unreadable: {error}\n", [], [str(error)]
+    if not cells:
+        return "", [], []
+    end_to_end = {(row, label): found.summary.center for row, found_cells in ours.cells.items()
+                  for label, found in zip(ours.labels, found_cells) if found is not None}
+    header, rows, flagged = phase_rows(cells, end_to_end)
+    base = BASE if BASE in run.configurations else next(iter(run.configurations))
+    phases = header[2:-3]
+    colors = dict(zip(phases, palette([*phases, "x", "y", "z"]).values()))
+    panels = {short_label(cell.cell).replace("\n", ", "): {store: {phase: value / 1e3 for phase, value in
+                                                                  measured.phases_ns.items()}
+                                                          for store, measured in cell.stores.items()}
+              for cell in cells}
+    plot = stacked_bars(run.path / PHASES_PLOT, "Where a LIST's time goes (instrumented pass)", "µs per request",
+                        panels, colors)
+    caveats = ([f"{run.label}: the phases of {len(flagged)} (cell, configuration) pairs sum to more than "
+                f"{TOLERANCE:.0%} off their end-to-end median: {', '.join(flagged)}"] if flagged else [])
+    clock_read = max((measured.clock_read_ns for cell in cells for measured in cell.stores.values()), default=0.0)
+    overheads = [measured.instrumented_ns / measured.plain_ns - 1 for cell in cells
+                 for measured in cell.stores.values() if measured.plain_ns > 0]
+    overhead = (f"{min(overheads):.0%} to {max(overheads):.0%}" if overheads else "unknown")
+    text = ("Each StoreList cell's LIST path timed step by step in a separate instrumented pass before the first "
+            "round (`stores/list_phases.py`, `bench/storelist/phase_worker.py`: one process per cell, plain and "
+            "instrumented blocks alternating). Every phase is the interval between two clock reads; the cost of "
+            f"one read (at most {clock_read:.0f} ns here) is taken off each phase once per page. The instrumented "
+            f"LIST took {overhead} longer than the plain one, measured side by side. `sum ÷ end-to-end` sets the "
+            "phases' sum against the cell's median from the timed runs; a pair more than "
+            f"{TOLERANCE:.0%} off is flagged {FLAG}. µs per request:\n\n" + md_table(header, rows)
+            + "\n\nThe phase that accounts for most of each configuration's difference from " + base + ":\n\n"
+            + "\n".join(largest_differences(cells, base)) + "\n")
+    return text, [(plot, "Where a LIST's time goes: phases per configuration and cell (µs per request).")], caveats
 
 
 def copy_section(run: RunResults) -> str:
@@ -301,7 +344,7 @@ def _intro(preset: str) -> str:
 
 def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tuple[Path, str]],
                   rows: Sequence[RowAgreement], caveats: Sequence[str], memory: str = "",
-                  sweep: str = "") -> str:
+                  sweep: str = "", go: str = "", phases: str = "") -> str:
     """The report's Markdown (plots already drawn, referenced by file name)."""
     table = run_table(run)
     preset = run.manifest.preset if run.manifest else "unknown"
@@ -319,7 +362,9 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
         f"{published_markdown(published)}\nThe published p-values are not part of the published table's CSV, so "
         "its \"vs base\" column shows the delta, or `~` where benchstat found no significant difference.\n",
         f"## Cell by cell\n\n{agreement_section(rows)}",
+        *([f"## Go on this machine\n\n{go}"] if go else []),
         f"## Objects and pages per LIST\n\n{ops_section(run)}",
+        *([f"## Where the time goes\n\n{phases}"] if phases else []),
         f"## Store memory\n\n{memory or 'Not part of this report.'}\n",
         *([f"## Result copy\n\n{copies}\n"] if (copies := copy_section(run)) else []),
         *([f"## Write cost\n\n{writes}\n"] if (writes := write_section(run)) else []),
@@ -332,13 +377,44 @@ def render_report(run: RunResults, published: PublishedTable, plots: Sequence[tu
     return "\n".join(sections)
 
 
-def write_report(run: RunResults, force: bool = False, published: PublishedTable | None = None) -> ReportOutcome:
-    """Write ``report.md`` and its PNG plots into the run directory.
+def go_section(run: RunResults, ours: AnalyzedTable, published: PublishedTable, go_files: Sequence[GoBenchFile]
+               ) -> tuple[str, list[str]]:
+    """Go results beside ours and the published ones, and a caveat naming the unmatched benchmarks."""
+    go = collect_go_results(go_files, run.cell_names())
+    base = BASE if BASE in run.configurations else next(iter(run.configurations))
+    our_ratio: dict[tuple[str, str], float] = {}
+    for row in ratio_rows(run):
+        our_ratio.update({(row.cell, store): summary.center for store, summary in row.ratios.items() if summary})
+    for cell, cells in ours.cells.items():
+        base_cell = cells[ours.labels.index(base)] if base in ours.labels else None
+        for label, found in zip(ours.labels, cells):
+            if found is not None and base_cell is not None and base_cell.summary.center > 0:
+                our_ratio.setdefault((cell, label), found.summary.center / base_cell.summary.center)
+    published_ratio = {(mine, store): published.ratio(theirs, store)
+                       for theirs, mine in counterparts(run, published).items() for store in published.stores}
+    rows = go_rows(go, run.cell_names(), list(run.configurations), base, our_ratio, published_ratio)
+    caveats = ([f"--go: {len(go.unmatched)} Go benchmarks match no cell of {run.label}: {', '.join(go.unmatched)}"]
+               if go.unmatched else [])
+    text = (f"Go benchmark output from {', '.join(f'`{name}`' for name in go.files)} (`--go`), mapped onto this run's "
+            "cells: upstream's 2025 names (`Store=…/Indexed=…`) and 2026 names (no `Store=` level: the B-tree) "
+            "alike (`reports/go_results.py`). Go sec/op is the median ± its 95% CI half-width over the file's "
+            "lines of that benchmark; the ratios are to the base's median (ours: the paired estimate where the "
+            "run has one). Go's figure is throughput over concurrent requests, ours one request's latency.\n\n"
+            + (md_table(GO_COLUMNS, rows) if rows else "No Go benchmark matched a cell of this run.\n"))
+    if go.unmatched:
+        text += "\n\nUnmatched Go benchmarks: " + ", ".join(f"`{name}`" for name in go.unmatched) + "\n"
+    return text, caveats
+
+
+def write_report(run: RunResults, force: bool = False, published: PublishedTable | None = None,
+                 go_files: Sequence[GoBenchFile] = ()) -> ReportOutcome:
+    """Write ``report.md`` and its PNG plots into the run directory; ``go_files``: Go
+    benchmark output to set beside ours (``go_section``).
 
     Refuses (ReportError, nothing written) when any of these files exists, unless
     ``force``. Cost: the statistics of one table plus ~1 s for matplotlib.
     """
-    refuse_existing(run.path, (MEDIANS_PLOT, RATIOS_PLOT, SWEEP_PLOT), force)
+    refuse_existing(run.path, (MEDIANS_PLOT, RATIOS_PLOT, SWEEP_PLOT, PHASES_PLOT), force)
     published = published or load_published()
     try:
         ours = analyze(run_table(run))
@@ -346,10 +422,12 @@ def write_report(run: RunResults, force: bool = False, published: PublishedTable
     except ValueError as error:  # RunDirError included: the manifest's facts
         raise ReportError(f"{run.path}: {error}") from None
     memory, memory_caveats = memory_section(run)
-    caveats = tuple(run_caveats(run) + memory_caveats)
-    plots = _plots(run.path, ours, rows)
+    go, go_caveats = go_section(run, ours, published, go_files) if go_files else ("", [])
+    phases, phase_plots, phase_caveats = phase_section(run, ours)
+    caveats = tuple(run_caveats(run) + memory_caveats + go_caveats + phase_caveats)
+    plots = _plots(run.path, ours, rows) + phase_plots
     sweep, sweep_plots = sweep_section(run) if run.manifest and run.manifest.preset == "sweep" else ("", [])
-    text = render_report(run, published, plots, rows, caveats, memory, sweep)
+    text = render_report(run, published, plots, rows, caveats, memory, sweep, go, phases)
     plots += sweep_plots
     target = write_report_text(run.path, text)
     return ReportOutcome(target, tuple(path for path, _ in plots), caveats)

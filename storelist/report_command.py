@@ -15,11 +15,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from reports import inflight_report, storelist_report
     from reports.writing import ReportError
 
+    from benchstat.gotext import parse_file
+
     try:
+        go_files = [parse_file(path, str(path)) for path in args.go]  # ValueError: not Go benchmark output
         run = load_run(args.run)
         inflight = run.manifest is not None and run.manifest.suite == "inflight"
-        outcome = (inflight_report if inflight else storelist_report).write_report(run, force=args.force)
-    except (RunDirError, ReportError) as error:
+        if inflight and go_files:
+            raise ValueError("--go sets upstream's StoreList benchmarks beside a StoreList run, not an in-flight one")
+        outcome = (inflight_report.write_report(run, force=args.force) if inflight else
+                   storelist_report.write_report(run, force=args.force, go_files=go_files))
+    except (RunDirError, ReportError, ValueError) as error:
         return fail("report", str(error))
     plots = ", ".join(path.name for path in outcome.plots)
     print(f"storelist report: wrote {outcome.path} (plots: {plots})")
@@ -39,6 +45,10 @@ def add_report(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                          "says what is missing."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("run", type=Path, metavar="RUN", help="run directory (from storelist run)")
+    parser.add_argument("--go", type=Path, action="append", default=[], metavar="FILE",
+                        help="`go test -bench` output of upstream's BenchmarkStoreList/BenchmarkStoreCreateList "
+                             "(2025 or 2026 names) to set beside this run (repeatable); benchmarks matching no "
+                             "cell are named")
     parser.add_argument("--force", action="store_true",
                         help="replace an existing report.md and its plots (refused otherwise)")
     parser.set_defaults(func=cmd_report)

@@ -9,7 +9,7 @@ import pytest
 from bench.storelist.fixture import Profiles, build_fixture
 from bench.storelist.write_cost import WRITE_OPS, WriteCase, WriteTimer
 from storage.errors import IndexNotFoundError
-from storage.selection import ListOptions, SelectionPredicate
+from storage.selection import ListOptions, SelectionPredicate, Selector
 from stores import STORE_NAMES, registered_indexes
 from workloads import PopulationShape, copy_pod, generate_population, pod_attrs
 from workloads.exemplar import ExemplarPod, exemplar_json, exemplar_pod, template_hash
@@ -98,3 +98,38 @@ def test_write_case_names_follow_the_go_level_style() -> None:
     assert WriteCase(SHAPE, "Delete").name == "StoreWrite/Namespaces=4/Pods=100/Nodes=3/Op=Delete"
     with pytest.raises(ValueError, match="unknown write"):
         WriteCase(SHAPE, "Patch")
+
+
+# --- the instrumented LIST path --------------------------------------------------------
+
+
+@pytest.mark.parametrize("store_name", STORE_NAMES)
+@pytest.mark.parametrize(("rv", "match", "limit"), [("", "", 0), ("90", "NotOlderThan", 0), ("90", "Exact", 0),
+                                                     ("", "", 10), ("0", "", 10)])
+def test_the_timed_list_path_returns_what_the_plain_one_does(store_name: str, rv: str, match: str, limit: int) -> None:
+    from stores.list_phases import PHASES, timed_get_list
+
+    fixture = build_fixture(SHAPE, 3, store_name)
+    namespace = fixture.population.namespace_names[1]
+    options = ListOptions(rv, match, SelectionPredicate(limit=limit, index_fields=("metadata.namespace",)))
+    phases = dict.fromkeys(PHASES, 0)
+    timed = timed_get_list(fixture.cacher, f"/pods/{namespace}", options, namespace, lambda: 0, phases)
+    plain = fixture.cacher.get_list(f"/pods/{namespace}", options, namespace)
+    assert timed == plain
+    node = fixture.population.node_names[0]
+    by_node = ListOptions(predicate=SelectionPredicate(index_fields=("spec.nodeName",),
+                                                       field=Selector.parse(f"spec.nodeName={node}")))
+    assert timed_get_list(fixture.cacher, "/pods", by_node, None, lambda: 0, phases) == \
+        fixture.cacher.get_list("/pods", by_node)
+
+
+def test_the_phases_of_a_list_add_up_to_its_clock_reads() -> None:
+    from stores.list_phases import PHASES, timed_get_list
+
+    fixture = build_fixture(SHAPE, 3, "btree+index")
+    ticks = iter(range(0, 1000, 10))  # every clock read 10 ns after the previous one
+    phases = dict.fromkeys(PHASES, 0)
+    namespace = fixture.population.namespace_names[0]
+    timed_get_list(fixture.cacher, f"/pods/{namespace}", ListOptions(), namespace, lambda: next(ticks), phases)
+    # Nine reads bound eight cache phases of 10 ns each; a cache-served list has no storage phase.
+    assert phases == {**dict.fromkeys(PHASES, 10), "storage": 0}

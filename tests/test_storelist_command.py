@@ -86,10 +86,18 @@ def test_compare_and_report_of_the_real_run(real_run: Path, tmp_path: Path, caps
     copy = tmp_path / "run"
     shutil.copytree(real_run, copy)
     status, out, err = run_cli(capsys, "report", str(copy))
-    assert status == 0, err
+    # At 25 pods a LIST is ~20 µs and a tiny run's medians are rough, so the phase pass
+    # may be flagged as off them: that note is the only one allowed.
+    assert status in (0, 1) and all("phases of" in line for line in err.strip().splitlines()), err
     report = (copy / "report.md").read_text()
     assert "## Reproduced table (benchstat)" in report and "(medians.png)" in report
     assert "objects/op" in report and "| 25 | 1 |" in report  # 25 pods per namespace, one page
+    phases = report.split("## Where the time goes", 1)[1].split("\n## ", 1)[0]
+    assert "(phases.png)" in report and (copy / "phases.png").stat().st_size > 0
+    for store in STORE_NAMES:  # every configuration of both cells, with the end-to-end median beside
+        assert sum(line.startswith(f"| Namespaces=4/Pods=100/Nodes=3/RV=") and f"| {store} |" in line
+                   for line in phases.splitlines()) == 2
+    assert "accounts for most of each configuration's difference from btree+index" in phases
 
 
 def test_a_registry_run_of_exemplar_pods_reports_memory_copy_and_write_costs(
@@ -112,6 +120,49 @@ def test_a_registry_run_of_exemplar_pods_reports_memory_copy_and_write_costs(
         assert op in report
     assert "## Result copy" in report and "| exemplar |" in report and "| minimal |" in report
     assert "| btree | exemplar | registry |" in report  # the memory table names the profiles
+
+
+GO_DATA = Path(__file__).parent / "data" / "go"
+
+
+def _go_rows(report: str) -> dict[tuple[str, str], list[str]]:
+    section = report.split("## Go on this machine", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in section.splitlines()
+            if line.startswith("| StoreList/")]
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def test_report_sets_go_results_of_both_name_forms_beside_ours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "run")  # the two 10k-namespace cells; ours: btree 2x, map+index 4x, map 8x the base
+    status, out, err = run_cli(capsys, "report", str(run), "--go", str(GO_DATA / "storelist-2025.txt"),
+                               "--go", str(GO_DATA / "storelist-2026.txt"))
+    assert status == 1  # a note: the unmatched Go benchmarks
+    rows = _go_rows((run / "report.md").read_text())
+    rv, not_older = CELLS
+    # 2025 file, RV="": medians of two lines each: 20870, 20240, 19830, 1068340 ns.
+    # Go ratios 20240/20870 = 0.970, 19830/20870 = 0.950, 1068340/20870 = 51.2; published
+    # (10k-namespace RV= row) 20.14/20.77 = 0.970, 19.73/20.77 = 0.950, 1067.34/20.77 = 51.4.
+    assert rows[(rv, "btree+index")][:4] == ["20.87 µs ± ∞ (n=2)", "1", "1", "1"]
+    assert rows[(rv, "btree")][1:4] == ["0.97", "2", "0.97"]
+    assert rows[(rv, "map+index")][1:4] == ["0.95", "4", "0.95"]
+    assert rows[(rv, "map")][1:4] == ["51.2", "8", "51.4"]
+    assert rows[(rv, "btree")][4:] == ["15", "1", "19712", "172"]  # objects/op, pages/op, B/op, allocs/op
+    # 2026 file (no Store level: the B-tree), NotOlderThan: 15100 / 18100 = 0.834; no -benchmem.
+    assert rows[(not_older, "btree+index")][0] == "18.10 µs ± ∞ (n=2)"
+    assert rows[(not_older, "btree")][1] == "0.834" and rows[(not_older, "btree")][4:] == ["15", "1", "—", "—"]
+    assert (not_older, "map") not in rows  # the 2026 file has no map
+    unmatched = ["StoreList/Namespaces=10000/Pods=150000/Nodes=5000/Store=Btree/Indexed=true/RV=/Scope=Cluster/Paginate=1000-24",
+                 "StoreCreateList/Store=Btree/RV=NotOlderThan/Indexed=true-24"]
+    assert all(name in err for name in unmatched) and "match no cell" in err
+
+
+def test_report_refuses_a_go_file_that_is_not_go_benchmark_output(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    run = synthetic(tmp_path, "run")
+    status, out, err = run_cli(capsys, "report", str(run), "--go", str(run / "btree.json"))
+    assert status == 2
+    assert_one_line_error(err, "btree.json", "no benchmark results")
+    assert not (run / "report.md").exists()
 
 
 # ---------------------------------------------------------------------------
