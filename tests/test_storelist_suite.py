@@ -125,7 +125,16 @@ def test_worker_command_runs_one_process_into_its_own_sample_file(tmp_path: Path
     # Never into btree.json itself: the executor merges the sample in once the worker succeeded.
     assert f"--output={tmp_path / 'meta' / 'sample-in-flight' / 'btree.json'}" in command
     assert not any(part.startswith("--append") for part in command)
-    assert "--seed=9" in command
+    assert "--seed=11" in command  # the run's seed 9 plus the round, 2: a population per process
+
+
+def test_every_round_lists_a_population_of_its_own_and_its_configurations_share_it(tmp_path: Path) -> None:
+    plan = StoreListPlan(tmp_path, custom_preset(TINY), ("btree+index", "btree"), 9, SampleSettings(10, 3, 1, 0.1))
+    cell = plan.cases[0].name
+    seeds = {round_index: [part for part in worker_command(plan, cell, unit, {"btree+index": 0, "btree": 0},
+                                                           round_index, python="py") if part.startswith("--seed=")]
+             for round_index in (1, 2) for unit in plan.units(cell, round_index)}
+    assert seeds == {1: ["--seed=10"], 2: ["--seed=11"]}
 
 
 def test_run_directory_must_be_new_or_empty(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ The rounds and the interleaving are ``bench.executor``'s. This suite adds:
   whose order rotates block by block; the ratio table comes from it. Unpaired: one
   process per (cell, configuration), a pyperf ``Runner`` (``bench.storelist.worker``),
   as the suite measured before the paired design; kept to check that pairing does not
-  bias the medians. Either way loops are calibrated in the first round, then fixed.
+  bias the medians. Either way loops are calibrated in the first round, then fixed,
+  and every round's workers build a population of their own (``population_seed``).
 - The clock (``--clock cpu|wall``), recorded and shown in every table's header.
 - The profiles (``--pods minimal|exemplar``, ``--indexers benchmark|registry``,
   ``bench.storelist.fixture.Profiles``): what the pods are and which indexes the
@@ -218,31 +219,47 @@ class StoreListPlan:
             return [self.configurations]  # one process; it rotates the order block by block
         return [(store,) for store in rotated(self.configurations, round_index)]
 
+    def population_seed(self, round_index: int) -> int:
+        """The population seed of round ``round_index``'s workers: the run's seed plus the round.
+
+        A population of its own per process, the same for every configuration of a round
+        (so a round's configurations, paired or not, list the same pods): what the
+        population does to a ratio is then part of the spread between processes, which
+        the intervals count, rather than a shift of the whole run that no interval can
+        see. Upstream's populations differ on every run (seeded by the clock). The memory
+        and phase measurements use the run's seed.
+        """
+        return self.seed + round_index
+
     def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
                output: Path) -> tuple[str, list[str]]:
         create_list = self._create_list_by_name.get(cell)
         if create_list is not None:
             (store,) = unit
             return CreateListWorker.module, [
-                *create_list_arguments(create_list, store, self.preset.create_list_operations, self.seed, self.profiles),
+                *create_list_arguments(create_list, store, self.preset.create_list_operations,
+                                       self.population_seed(round_index), self.profiles),
                 f"--round={round_index}", f"--ops-file={ops_path(self.run_dir, store)}",
                 *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         write = self._writes_by_name.get(cell)
         if write is not None:
             (store,) = unit
-            return WriteWorker.module, [*write_arguments(write, store, self.seed, self.profiles), f"--round={round_index}",
+            return WriteWorker.module, [*write_arguments(write, store, self.population_seed(round_index), self.profiles),
+                                        f"--round={round_index}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = self._cases_by_name[cell]
         if len(unit) > 1:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
-            return PAIRED_MODULE, [*cell_arguments(case, self.seed, self.profiles), f"--stores={','.join(unit)}",
+            return PAIRED_MODULE, [*cell_arguments(case, self.population_seed(round_index), self.profiles),
+                                   f"--stores={','.join(unit)}",
                                    f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
                                    f"--block-time={s.block_time!r}", f"--clock={self.clock}",
                                    *([f"--loops={given}"] if given else []),
                                    f"--output={output}", f"--run-dir={self.run_dir}"]
         (store,) = unit
-        return StoreListWorker.module, [f"--store={store}", *cell_arguments(case, self.seed, self.profiles),
+        return StoreListWorker.module, [f"--store={store}",
+                                        *cell_arguments(case, self.population_seed(round_index), self.profiles),
                                         f"--round={round_index}",
                                         f"--clock={self.clock}", f"--ops-file={ops_path(self.run_dir, store)}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
