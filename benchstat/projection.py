@@ -25,7 +25,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchstat.names import parse_name
 
 FILE_KEY = ".file"
 NAME_KEY = ".name"
@@ -67,18 +66,26 @@ class Projection:
     def values(self, name: str, label: str, removed: Sequence[str] = ()) -> tuple[str, ...]:
         """This projection's values for a result called ``name`` from the file ``label``;
         ``removed``: levels taken out of ``.fullname``."""
-        parsed = parse_name(name, go_suffix=True)
+        base, levels = _split(name)
         out = []
         for key in self.keys:
             if key == FILE_KEY:
                 out.append(label)
             elif key == NAME_KEY:
-                out.append(parsed.base)
+                out.append(base)
             elif key == FULLNAME_KEY:
                 out.append(fullname_without(name, removed))
             else:
-                out.append(parsed.levels.get(key[1:], ""))
+                out.append(levels.get(key[1:], ""))
         return tuple(out)
+
+
+def _split(name: str) -> tuple[str, dict[str, str]]:
+    """The base name and the ``key=value`` levels of a Go name, positional levels
+    (``/json``, which benchstat accepts) skipped rather than refused."""
+    rest = re.sub(r"-[0-9]+\Z", "", name.removeprefix("Benchmark"))
+    base, *parts = rest.split("/")
+    return base, {key: value for key, equals, value in (part.partition("=") for part in parts) if equals}
 
 
 def fullname_without(name: str, levels: Sequence[str]) -> str:
@@ -93,7 +100,7 @@ def fullname_without(name: str, levels: Sequence[str]) -> str:
     if suffix is not None:
         rest, procs = rest[: suffix.start()], suffix.group(0)
     base, *parts = rest.split("/")
-    kept = [part for part in parts if part.partition("=")[0] not in levels]
+    kept = [part for part in parts if "=" not in part or part.partition("=")[0] not in levels]
     return "/".join([base, *kept]) + procs
 
 
