@@ -94,6 +94,19 @@ def test_a_write_cell_applies_its_writes_and_leaves_the_cache_as_it_found_it(op:
     assert timer.fixture().cacher.watch_cache.resource_version > SHAPE.pods + 1
 
 
+@pytest.mark.parametrize("op", WRITE_OPS)
+def test_more_writes_than_pods_are_applied_in_chunks_of_distinct_pods(op: str) -> None:
+    # 250 writes on 100 pods: chunks of 100, 100 and 50, every event a real write, so the
+    # time grows with the loops (pyperf's calibration relies on it) and the cache ends as it began.
+    timer = WriteTimer(WriteCase(SHAPE, op), "map", seed=5)
+    revision = timer.fixture().cacher.watch_cache.resource_version
+    assert timer(250) > 0
+    store = timer.fixture().cacher.watch_cache.store
+    assert len(store) == SHAPE.pods and timer.operations == 250
+    applied = timer.fixture().cacher.watch_cache.resource_version - revision
+    assert applied == (250 if op == "Update" else 500)  # creates and deletes are undone, untimed
+
+
 def test_write_case_names_follow_the_go_level_style() -> None:
     assert WriteCase(SHAPE, "Delete").name == "StoreWrite/Namespaces=4/Pods=100/Nodes=3/Op=Delete"
     with pytest.raises(ValueError, match="unknown write"):

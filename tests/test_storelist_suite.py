@@ -26,6 +26,7 @@ from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CellTimer
+from bench.storelist.fixture import Profiles
 from bench.storelist.paired_worker import grow_loops, settle_loops, time_blocks
 from bench.storelist.worker import case_from_args, run_metadata
 from reports.published import load_published
@@ -52,6 +53,18 @@ def test_smoke_preset_has_the_same_cell_kinds_on_small_populations() -> None:
     assert len(SMOKE_SHAPES) == 3 and all(shape.pods <= 2000 for shape in SMOKE_SHAPES)
     counterparts = get_preset("smoke").published_counterparts()
     assert list(counterparts.values()) == [case.name for case in seed]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_takes_the_exemplar_pods_and_the_registry_indexers(preset: str, tmp_path: Path) -> None:
+    plan = StoreListPlan(tmp_path, get_preset(preset), STORE_NAMES, 9, SampleSettings(10, 3, 1, 0.1),
+                         profiles=Profiles("exemplar", "registry"))
+    assert "--pods exemplar --indexers registry" in plan.command()
+    assert any(cell.startswith("StoreWrite/") for cell in plan.cell_names())  # registry adds the write cells
+    for cell in plan.cell_names():
+        unit = plan.units(cell, 1)[0]
+        command = worker_command(plan, cell, unit, dict.fromkeys(unit, 0), 1, python="py")
+        assert "--pods=exemplar" in command and "--indexers=registry" in command, cell
 
 
 def test_presets_are_registered_by_name_and_unknown_names_list_the_valid_ones() -> None:
