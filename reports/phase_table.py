@@ -1,40 +1,71 @@
 """The StoreList report's phase costs: where each LIST's time goes, per cell and configuration.
 
-Figures come from ``RUN/meta/phases.json`` (``bench.rundir.phases_file``), the
-instrumented pass made before the first round (``stores.list_phases``). Per cell and
-configuration the table gives every phase's µs per request, their sum, the cell's
-end-to-end median from the timed runs, and the sum as a share of it; a cell whose sum is
-more than ``TOLERANCE`` off is flagged. The words name, per configuration other than
-the base, the phase whose difference from the base's is the largest.
+Figures come from the samples themselves: the paired workers of every fourth round ran
+the instrumented pass after their measured blocks (``bench.storelist.phase_pass``) and
+recorded each configuration's phases in the sample's metadata (``storelist_phases_ns``).
+Per cell and configuration the table gives every phase's median over those samples in
+µs per request, their sum, the cell's end-to-end median from all its samples, and the
+sum as a share of it; a pair more than ``TOLERANCE`` off is flagged. The words name, per
+configuration other than the base, the phase whose difference from the base's is the
+largest.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from bench.rundir.phases_file import CellPhases
+from bench.rundir.results import RunResults
+from stores.list_phases import PHASES, PHASES_KEY, decode_phases
 
 TOLERANCE = 0.10
 FLAG = "⚠"
 
 
+@dataclass(frozen=True)
+class CellPhases:
+    """One cell: per configuration, each phase's median ns per request, and how many samples had them."""
+
+    cell: str
+    stores: Mapping[str, Mapping[str, float]]
+    samples: Mapping[str, int]
+
+
+def cell_phases(run: RunResults) -> list[CellPhases]:
+    """The phases recorded in ``run``'s samples, per cell (cells without any left out)."""
+    cells = []
+    for cell in run.cell_names():
+        stores: dict[str, dict[str, float]] = {}
+        samples: dict[str, int] = {}
+        for store, results in run.configurations.items():
+            recorded = [phases for meta in results.run_metadata(cell)
+                        if (phases := decode_phases(meta[PHASES_KEY]) if PHASES_KEY in meta else None)]
+            if recorded:
+                stores[store] = {phase: statistics.median(p.get(phase, 0.0) for p in recorded) for phase in PHASES}
+                samples[store] = len(recorded)
+        if stores:
+            cells.append(CellPhases(cell, stores, samples))
+    return cells
+
+
 def _used_phases(cells: Sequence[CellPhases]) -> list[str]:
-    """The phases non-zero somewhere, in path order."""
-    order = list(dict.fromkeys(phase for cell in cells for store in cell.stores.values() for phase in store.phases_ns))
-    return [phase for phase in order
-            if any(store.phases_ns.get(phase, 0.0) >= 0.005e3 for cell in cells for store in cell.stores.values())]
+    """The phases of at least 5 ns somewhere, in path order."""
+    return [phase for phase in PHASES
+            if any(phases.get(phase, 0.0) >= 5 for cell in cells for phases in cell.stores.values())]
 
 
-def phase_rows(cells: Sequence[CellPhases], end_to_end: Mapping[tuple[str, str], float]) -> tuple[list[str], list[list[str]], list[str]]:
+def phase_rows(cells: Sequence[CellPhases], end_to_end: Mapping[tuple[str, str], float]
+               ) -> tuple[list[str], list[list[str]], list[str]]:
     """(header, rows, flagged): per cell and configuration the phases in µs, their sum, the
     end-to-end median (seconds, from the run; "—" if absent) and the sum's share of it;
     ``flagged`` lists "cell configuration" off by more than ``TOLERANCE``."""
     phases = _used_phases(cells)
-    header = ["cell", "configuration", *phases, "sum", "end-to-end", "sum ÷ end-to-end"]
+    header = ["cell", "configuration", *phases, "sum", "end-to-end", "sum ÷ end-to-end", "samples"]
     rows, flagged = [], []
     for cell in cells:
         for store, measured in cell.stores.items():
-            total = measured.total_ns
+            total = sum(measured.values())
             median = end_to_end.get((cell.cell, store))
             if median:
                 share = total / (median * 1e9)
@@ -45,8 +76,9 @@ def phase_rows(cells: Sequence[CellPhases], end_to_end: Mapping[tuple[str, str],
             else:
                 agreement = "—"
             rows.append([cell.cell.removeprefix("StoreList/"), store,
-                         *[f"{measured.phases_ns.get(phase, 0.0) / 1e3:.2f}" for phase in phases],
-                         f"{total / 1e3:.2f}", f"{median * 1e6:.2f}" if median else "—", agreement])
+                         *[f"{measured.get(phase, 0.0) / 1e3:.2f}" for phase in phases],
+                         f"{total / 1e3:.2f}", f"{median * 1e6:.2f}" if median else "—", agreement,
+                         str(cell.samples[store])])
     return header, rows, flagged
 
 
@@ -62,10 +94,9 @@ def largest_differences(cells: Sequence[CellPhases], base: str) -> list[str]:
         for store, measured in cell.stores.items():
             if store == base:
                 continue
-            differences = {phase: measured.phases_ns.get(phase, 0.0) - reference.phases_ns.get(phase, 0.0)
-                           for phase in set(measured.phases_ns) | set(reference.phases_ns)}
+            differences = {phase: measured.get(phase, 0.0) - reference.get(phase, 0.0) for phase in PHASES}
             phase, delta = max(differences.items(), key=lambda item: abs(item[1]))
-            total = measured.total_ns - reference.total_ns
+            total = sum(measured.values()) - sum(reference.values())
             share = f", {delta / total:.0%} of its {total / 1e3:+.1f} µs" if abs(total) > 0 else ""
             parts.append(f"{store}: {phase} ({delta / 1e3:+.1f} µs{share})")
         lines.append(f"- {cell.cell.removeprefix('StoreList/')}: " + "; ".join(parts))

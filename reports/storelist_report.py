@@ -24,7 +24,6 @@ from bench.rundir.facts import StoreListFacts
 from bench.rundir.files import RunDirError
 from bench.rundir.copy_file import load_copy_costs
 from bench.rundir.memory_file import load_store_memory
-from bench.rundir.phases_file import load_phases
 from bench.rundir.results import RunResults
 from benchstat.analysis import AnalyzedTable, analyze
 from benchstat.gotext import GoBenchFile
@@ -35,7 +34,7 @@ from reports.environment import environment_section
 from reports.go_results import GO_COLUMNS, collect_go_results, go_rows
 from reports.markdown import md_table
 from reports.memory_table import COPY_COLUMNS, MEMORY_COLUMNS, copy_rows, memory_rows, missing_memory
-from reports.phase_table import FLAG, TOLERANCE, largest_differences, phase_rows
+from reports.phase_table import FLAG, TOLERANCE, cell_phases, largest_differences, phase_rows
 from reports.plots import Bar, Series, grouped_bars, palette, stacked_bars
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
@@ -167,44 +166,36 @@ def ops_section(run: RunResults) -> str:
             "every figure here is a checked one.\n\n") + md_table(["cell", "configuration", "objects/op", "pages/op", "requests counted"], lines)
 
 
-def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple[Path, str]], list[str]]:
-    """The phase table, its stacked-bar plot and the words; a caveat if the phases file is unreadable."""
-    try:
-        cells = load_phases(run.path)
-    except RunDirError as error:
-        return f"The phases file is unreadable: {error}\n", [], [str(error)]
+def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple[Path, str]]]:
+    """The phase table, its stacked-bar plot and the words, or "" when no sample has phases."""
+    cells = cell_phases(run)
     if not cells:
-        return "", [], []
+        return "", []
     end_to_end = {(row, label): found.summary.center for row, found_cells in ours.cells.items()
                   for label, found in zip(ours.labels, found_cells) if found is not None}
     header, rows, flagged = phase_rows(cells, end_to_end)
     base = BASE if BASE in run.configurations else next(iter(run.configurations))
-    phases = header[2:-3]
+    phases = header[2:-4]
     colors = dict(zip(phases, palette([*phases, "x", "y", "z"]).values()))
-    panels = {short_label(cell.cell).replace("\n", ", "): {store: {phase: value / 1e3 for phase, value in
-                                                                  measured.phases_ns.items()}
+    panels = {short_label(cell.cell).replace("\n", ", "): {store: {phase: value / 1e3 for phase, value in measured.items()}
                                                           for store, measured in cell.stores.items()}
               for cell in cells}
     plot = stacked_bars(run.path / PHASES_PLOT, "Where a LIST's time goes (instrumented pass)", "µs per request",
                         panels, colors)
-    # Flagged in the text, not a note on the exit status: the phases are measured in other
-    # processes than the timed runs, so a flag says where to look, not that the run is incomplete.
-    flags = (f"\n\n{FLAG} {len(flagged)} (cell, configuration) pairs sum to more than {TOLERANCE:.0%} off their "
+    # Flagged in the text, not a note on the exit status: a flag says where to look, not
+    # that the run is incomplete.
+    flags = (f"\n{FLAG} {len(flagged)} (cell, configuration) pairs sum to more than {TOLERANCE:.0%} off their "
              f"end-to-end median: {', '.join(flagged)}.\n" if flagged else "")
-    clock_read = max((measured.clock_read_ns for cell in cells for measured in cell.stores.values()), default=0.0)
-    overheads = [measured.instrumented_ns / measured.plain_ns - 1 for cell in cells
-                 for measured in cell.stores.values() if measured.plain_ns > 0]
-    overhead = (f"{min(overheads):.0%} to {max(overheads):.0%}" if overheads else "unknown")
-    text = ("Each StoreList cell's LIST path timed step by step in a separate instrumented pass before the first "
-            "round (`stores/list_phases.py`, `bench/storelist/phase_worker.py`: one process per cell, plain and "
-            "instrumented blocks alternating). Every phase is the interval between two clock reads; the cost of "
-            f"one read (at most {clock_read:.0f} ns here) is taken off each phase once per page. The instrumented "
-            f"LIST took {overhead} longer than the plain one, measured side by side. `sum ÷ end-to-end` sets the "
-            "phases' sum against the cell's median from the timed runs; a pair more than "
-            f"{TOLERANCE:.0%} off is flagged {FLAG}. µs per request:\n\n" + md_table(header, rows)
+    text = ("Each StoreList cell's LIST path timed step by step (`stores/list_phases.py`) by the paired workers of "
+            "every fourth round, after their measured blocks, never inside them (`bench/storelist/phase_pass.py`): "
+            "so the passes are spread over the run and see its machine and populations. Every phase is the "
+            "interval between two clock reads, the cost of one read taken off each phase once per page. Per "
+            "phase, the median over the samples that ran the pass; `sum ÷ end-to-end` sets the phases' sum "
+            f"against the cell's median over all its samples, flagged {FLAG} beyond {TOLERANCE:.0%}. µs per "
+            "request:\n\n" + md_table(header, rows)
             + "\n\nThe phase that accounts for most of each configuration's difference from " + base + ":\n\n"
             + "\n".join(largest_differences(cells, base)) + "\n" + flags)
-    return text, [(plot, "Where a LIST's time goes: phases per configuration and cell (µs per request).")], []
+    return text, [(plot, "Where a LIST's time goes: phases per configuration and cell (µs per request).")]
 
 
 def copy_section(run: RunResults) -> str:
@@ -425,8 +416,8 @@ def write_report(run: RunResults, force: bool = False, published: PublishedTable
         raise ReportError(f"{run.path}: {error}") from None
     memory, memory_caveats = memory_section(run)
     go, go_caveats = go_section(run, ours, published, go_files) if go_files else ("", [])
-    phases, phase_plots, phase_caveats = phase_section(run, ours)
-    caveats = tuple(run_caveats(run) + memory_caveats + go_caveats + phase_caveats)
+    phases, phase_plots = phase_section(run, ours)
+    caveats = tuple(run_caveats(run) + memory_caveats + go_caveats)
     plots = _plots(run.path, ours, rows) + phase_plots
     sweep, sweep_plots = sweep_section(run) if run.manifest and run.manifest.preset == "sweep" else ("", [])
     text = render_report(run, published, plots, rows, caveats, memory, sweep, go, phases)

@@ -21,15 +21,15 @@ Phases (``PHASES``), in path order:
 - ``storage``: a delegated request's whole storage call (Exact, continuations).
 
 Every phase is the interval between two clock reads, so each holds one clock read's
-own cost (~0.4 µs on the CPU clock here, a system call; more than some phases): the
-measurement (``bench.storelist.phase_worker``) measures that cost and takes it off
-each phase once per page, and states the instrumentation's overhead as the
-instrumented LIST against the plain one, timed side by side.
+own cost (~0.3-0.5 µs on the CPU clock here, a system call; more than some phases):
+the pass (``bench.storelist.phase_pass``) measures that cost and takes it off each
+phase once per page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 
 from storage.continue_token import prepare_continue_token
 from storage.errors import IndexNotFoundError, StorageError
@@ -39,6 +39,24 @@ from stores.watch_cache import filter_prefix_and_order
 
 PHASES: tuple[str, ...] = ("request", "revision", "freshness", "candidates", "filter_sort", "select", "copy", "token",
                            "storage")
+# pyperf run metadata of a sample that ran the instrumented pass: the phases' ns per request.
+PHASES_KEY = "storelist_phases_ns"
+
+
+def encode_phases(phases: Mapping[str, float]) -> str:
+    """The phases as a metadata value: a JSON object of ns per request, to 0.1 ns."""
+    return json.dumps({phase: round(value, 1) for phase, value in phases.items()}, separators=(",", ":"))
+
+
+def decode_phases(text: object) -> dict[str, float] | None:
+    """The phases of a metadata value; None if it is not such a JSON object."""
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, (int, float)) for v in value.values()):
+        return None
+    return {str(phase): float(ns) for phase, ns in value.items()}
 
 
 def timed_get_list(cacher: Cacher, key: str, options: ListOptions, request_namespace: str | None,

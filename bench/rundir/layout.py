@@ -42,10 +42,6 @@ def store_memory_path(run_dir: Path) -> Path:
     return run_dir / META_DIR / "memory.json"
 
 
-def phases_path(run_dir: Path) -> Path:
-    return run_dir / META_DIR / "phases.json"
-
-
 def copy_cost_path(run_dir: Path) -> Path:
     return run_dir / META_DIR / "copy.json"
 

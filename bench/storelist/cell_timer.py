@@ -75,6 +75,11 @@ class CellTimer:
             self._fixture = build_fixture(self.case.shape, self.seed, self.store, self._profiles)
         return self._fixture
 
+    @property
+    def next_iteration(self) -> int:
+        """The iteration number the next request would have (requests run on across calls)."""
+        return self._next_iteration
+
     def expected(self) -> Expectation:
         """The expected counts over this process's population, built on first use (not timed)."""
         if self._expected is None:

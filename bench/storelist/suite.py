@@ -18,8 +18,8 @@ The rounds and the interleaving are ``bench.executor``'s. This suite adds:
   loop per value (see there).
 - Before the first round, the memory each configuration's loaded store adds on each
   population (``bench.storelist.measure_memory``), the result copy per item
-  (``bench.storelist.measure_copy``) and every StoreList cell's phases, where a LIST's
-  time goes (``bench.storelist.measure_phases``: one instrumented process per cell).
+  (``bench.storelist.measure_copy``). The paired workers of every fourth round also
+  time each LIST step by step after their measured blocks (``bench.storelist.phase_pass``).
 
 Cost, paired: processes x cells worker processes, each ~0.3 s of start-up, ~2 s of
 fixture (one population and storage, four cachers at 150k pods, the expected counts)
@@ -53,7 +53,6 @@ from bench.storelist.createlist_worker import cell_arguments as create_list_argu
 from bench.storelist.fixture import Profiles, estimated_worker_bytes
 from bench.storelist.measure_copy import measure_copy_costs
 from bench.storelist.measure_memory import measure_run
-from bench.storelist.measure_phases import measure_phases
 from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
 from bench.storelist.presets import Preset
 from bench.storelist.worker import StoreListWorker, cell_arguments
@@ -193,8 +192,7 @@ class StoreListPlan:
                            started=utc_now(), facts=self.facts().to_dict())
 
     def prepare(self, progress: Progress) -> None:
-        """Measure the memory each store adds on each population, the result copy per item,
-        and every StoreList cell's phases (the instrumented pass)."""
+        """Measure the memory each store adds on each population, and the result copy per item."""
         try:
             pod_profiles = POD_PROFILES if self.preset.memory_of_both_pod_profiles else (self.profiles.pods,)
             measured: list[StoreMemory] = []
@@ -204,10 +202,8 @@ class StoreListPlan:
                                        earlier=measured)
             for cost in measure_copy_costs(self.run_dir):
                 progress.note(f"result copy: {cost.pods_profile} pod: {cost.median_ns:.0f} ns per item")
-            measure_phases(self.run_dir, self.cases, self.configurations, self.seed, self.clock, self.profiles)
-            progress.note(f"phases: {len(self.cases)} cells measured (instrumented pass)")
         except subprocess.CalledProcessError as error:
-            raise RunError(f"measuring store memory, the result copy or the phases failed: "
+            raise RunError(f"measuring store memory or the result copy failed: "
                            f"{(error.stderr or '').strip() or error}") from None
 
     def initial_loops(self, cell: str, configuration: str) -> int:

@@ -1,0 +1,77 @@
+"""The instrumented pass: where one StoreList LIST's time goes, per configuration.
+
+Run by the paired worker after its measured blocks, in every ``PHASE_ROUND_STEP``-th
+round from the first (``in_phase_round``; so a cell's passes are spread over the run, as its samples are, and see the same
+machine and populations), never inside a timed block. For each configuration it issues
+requests through ``stores.list_phases.timed_get_list``, every page timed step by step,
+for about ``PHASE_SECONDS`` (at least ``PHASE_MIN_REQUESTS`` requests), and returns the
+nanoseconds per request of every phase. Every phase is the interval between two clock
+reads, so it holds one read's own cost: ``clock_cost_ns`` measures that cost and it is
+taken off each phase once per page that passed through it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+
+from bench.storelist.cases import StoreListCase, build_request
+from stores import store_config
+from stores.cacher import Cacher
+from stores.list_phases import PHASES, timed_get_list
+from workloads import Population
+
+PHASE_ROUND_STEP = 4
+PHASE_SECONDS = 0.05
+PHASE_MIN_REQUESTS = 3
+CACHE_PHASES = tuple(phase for phase in PHASES if phase != "storage")
+
+
+def clock_cost_ns(clock: Callable[[], int], reads: int = 2000) -> float:
+    """What one read of ``clock`` costs, in ns: the median of 5 runs of ``reads`` back-to-back reads."""
+    costs = []
+    for _ in range(5):
+        started = clock()
+        for _ in range(reads):
+            clock()
+        costs.append((clock() - started) / (reads + 1))
+    return sorted(costs)[2]
+
+
+def timed_paginate(cacher: Cacher, request: object, clock: Callable[[], int], phases: dict[str, int]) -> None:
+    """``paginate_list`` with every page's phases timed."""
+    key, options, namespace = request.key, request.options, request.request_namespace  # type: ignore[attr-defined]
+    result = timed_get_list(cacher, key, options, namespace, clock, phases)
+    while result.continue_token:
+        options = replace(options, resource_version="", resource_version_match="",
+                          predicate=replace(options.predicate, continue_token=result.continue_token))
+        result = timed_get_list(cacher, key, options, namespace, clock, phases)
+
+
+def measure_phases(case: StoreListCase, store: str, cacher: Cacher, population: Population,
+                   clock: Callable[[], int], per_request_seconds: float, first_iteration: int) -> dict[str, float]:
+    """ns per request of every phase of ``store``'s LIST, the clock reads' cost taken off.
+
+    ``per_request_seconds`` (from the process's timed blocks) sizes the pass; requests
+    continue the iteration numbers from ``first_iteration``, so they target the
+    namespaces the timed loop would have targeted next.
+    """
+    config = store_config(store)
+    count = max(PHASE_MIN_REQUESTS, math.ceil(PHASE_SECONDS / max(per_request_seconds, 1e-9)))
+    batch = [build_request(case, config, population, first_iteration + i) for i in range(count)]
+    phases = dict.fromkeys(PHASES, 0)
+    cache_pages, delegated_pages = cacher.metrics.cache_lists, cacher.metrics.delegated_lists
+    for request in batch:
+        timed_paginate(cacher, request, clock, phases)
+    pages = (cacher.metrics.cache_lists - cache_pages, cacher.metrics.delegated_lists - delegated_pages)
+    read = clock_cost_ns(clock)
+    intervals = {phase: pages[0] for phase in CACHE_PHASES}
+    intervals["request"] += pages[1]
+    intervals["storage"] = pages[1]
+    return {phase: max(0.0, (value - read * intervals[phase]) / count) for phase, value in phases.items()}
+
+
+def in_phase_round(round_index: int) -> bool:
+    """Whether the worker of ``round_index`` (from 1) runs the pass: rounds 1, 5, 9, ..."""
+    return (round_index - 1) % PHASE_ROUND_STEP == 0
