@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bench.rundir.results import RunResults
-from stores.list_phases import PHASES, PHASES_KEY, decode_phases
+from stores.list_phases import PHASE_OVERHEAD_KEY, PHASES, PHASES_KEY, decode_phases
 
 TOLERANCE = 0.10
 FLAG = "⚠"
@@ -30,6 +30,7 @@ class CellPhases:
     cell: str
     stores: Mapping[str, Mapping[str, float]]
     samples: Mapping[str, int]
+    overheads: Sequence[float] = ()
 
 
 def cell_phases(run: RunResults) -> list[CellPhases]:
@@ -38,15 +39,26 @@ def cell_phases(run: RunResults) -> list[CellPhases]:
     for cell in run.cell_names():
         stores: dict[str, dict[str, float]] = {}
         samples: dict[str, int] = {}
+        overheads: list[float] = []
         for store, results in run.configurations.items():
+            overheads += [float(meta[PHASE_OVERHEAD_KEY]) for meta in results.run_metadata(cell)
+                          if isinstance(meta.get(PHASE_OVERHEAD_KEY), (int, float))]
             recorded = [phases for meta in results.run_metadata(cell)
                         if (phases := decode_phases(meta[PHASES_KEY]) if PHASES_KEY in meta else None)]
             if recorded:
                 stores[store] = {phase: statistics.median(p.get(phase, 0.0) for p in recorded) for phase in PHASES}
                 samples[store] = len(recorded)
         if stores:
-            cells.append(CellPhases(cell, stores, samples))
+            cells.append(CellPhases(cell, stores, samples, overheads))
     return cells
+
+
+def overhead_range(cells: Sequence[CellPhases]) -> str:
+    """"-3% to +12%": the instrumentation's overhead over every pass, or a sentence if none was recorded."""
+    values = [value for cell in cells for value in cell.overheads]
+    if not values:
+        return "not recorded in this run"
+    return f"{min(values):+.0%} to {max(values):+.0%} (median {statistics.median(values):+.0%})"
 
 
 def _used_phases(cells: Sequence[CellPhases]) -> list[str]:

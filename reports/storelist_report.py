@@ -34,7 +34,7 @@ from reports.environment import environment_section
 from reports.go_results import GO_COLUMNS, collect_go_results, go_rows
 from reports.markdown import md_table
 from reports.memory_table import COPY_COLUMNS, MEMORY_COLUMNS, copy_rows, memory_rows, missing_memory
-from reports.phase_table import FLAG, TOLERANCE, cell_phases, largest_differences, phase_rows
+from reports.phase_table import FLAG, TOLERANCE, cell_phases, largest_differences, overhead_range, phase_rows
 from reports.plots import Bar, Series, grouped_bars, palette, stacked_bars
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.published import SOURCE, PublishedTable, load_published, published_markdown
@@ -189,7 +189,8 @@ def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple
     text = ("Each StoreList cell's LIST path timed step by step (`stores/list_phases.py`) by the paired workers of "
             "every fourth round, after their measured blocks, never inside them (`bench/storelist/phase_pass.py`): "
             "so the passes are spread over the run and see its machine and populations. Every phase is the "
-            "interval between two clock reads, the cost of one read taken off each phase once per page. Per "
+            "interval between two clock reads, the cost of one read taken off each phase once per page. The "
+            f"instrumented LIST's time over the same process's timed one, less one: {overhead_range(cells)}. Per "
             "phase, the median over the samples that ran the pass; `sum ÷ end-to-end` sets the phases' sum "
             f"against the cell's median over all its samples, flagged {FLAG} beyond {TOLERANCE:.0%}. µs per "
             "request:\n\n" + md_table(header, rows)

@@ -41,6 +41,8 @@ PHASES: tuple[str, ...] = ("request", "revision", "freshness", "candidates", "fi
                            "storage")
 # pyperf run metadata of a sample that ran the instrumented pass: the phases' ns per request.
 PHASES_KEY = "storelist_phases_ns"
+# ... and the instrumentation's overhead: the instrumented request over the timed one, less one.
+PHASE_OVERHEAD_KEY = "storelist_phase_overhead"
 
 
 def encode_phases(phases: Mapping[str, float]) -> str:

@@ -60,7 +60,7 @@ from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
 from stores import STORE_NAMES
-from stores.list_phases import PHASES_KEY, encode_phases
+from stores.list_phases import PHASE_OVERHEAD_KEY, PHASES_KEY, encode_phases
 from workloads import PopulationShape, generate_population
 
 MODULE = "bench.storelist.paired_worker"
@@ -144,7 +144,7 @@ def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round
 def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, int],
                 warmups: dict[str, list[float]], measured: dict[str, list[float]],
                 wall_seconds: float, warmup_loops: dict[str, int] | None = None,
-                phases: dict[str, dict[str, float]] | None = None) -> dict[str, pyperf.Run]:
+                phases: dict[str, tuple[dict[str, float], float]] | None = None) -> dict[str, pyperf.Run]:
     """One pyperf run per configuration: the measured blocks, the warm-ups, and the process's ratio."""
     base, *others = args.stores
     ratios = {base: 1.0, **{store: process_ratio(block_ratios) for store, block_ratios in
@@ -163,7 +163,8 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
         if store == base:
             metadata["storelist_wall_seconds"] = wall_seconds
         if phases and store in phases:
-            metadata[PHASES_KEY] = encode_phases(phases[store])
+            metadata[PHASES_KEY] = encode_phases(phases[store][0])
+            metadata[PHASE_OVERHEAD_KEY] = round(phases[store][1], 4)
         sized = (warmup_loops or loops)[store]
         runs[store] = pyperf.Run(measured[store], warmups=[(sized, value) for value in warmups[store]],
                                  metadata=metadata)
@@ -171,7 +172,7 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
 
 
 def phase_pass(case: StoreListCase, timers: dict[str, CellTimer], measured: dict[str, list[float]],
-               args: argparse.Namespace) -> dict[str, dict[str, float]]:
+               args: argparse.Namespace) -> dict[str, tuple[dict[str, float], float]]:
     """Every configuration's phases (``bench.storelist.phase_pass``), after the measured blocks."""
     clock = CLOCKS[args.clock]
     out = {}

@@ -50,8 +50,11 @@ def timed_paginate(cacher: Cacher, request: object, clock: Callable[[], int], ph
 
 
 def measure_phases(case: StoreListCase, store: str, cacher: Cacher, population: Population,
-                   clock: Callable[[], int], per_request_seconds: float, first_iteration: int) -> dict[str, float]:
-    """ns per request of every phase of ``store``'s LIST, the clock reads' cost taken off.
+                   clock: Callable[[], int], per_request_seconds: float, first_iteration: int
+                   ) -> tuple[dict[str, float], float]:
+    """ns per request of every phase of ``store``'s LIST, the clock reads' cost taken off, and
+    the instrumentation's overhead: the instrumented request's time over the timed blocks'
+    ``per_request_seconds``, less one.
 
     ``per_request_seconds`` (from the process's timed blocks) sizes the pass; requests
     continue the iteration numbers from ``first_iteration``, so they target the
@@ -62,14 +65,17 @@ def measure_phases(case: StoreListCase, store: str, cacher: Cacher, population: 
     batch = [build_request(case, config, population, first_iteration + i) for i in range(count)]
     phases = dict.fromkeys(PHASES, 0)
     cache_pages, delegated_pages = cacher.metrics.cache_lists, cacher.metrics.delegated_lists
+    started = clock()
     for request in batch:
         timed_paginate(cacher, request, clock, phases)
+    instrumented = (clock() - started) / count
     pages = (cacher.metrics.cache_lists - cache_pages, cacher.metrics.delegated_lists - delegated_pages)
     read = clock_cost_ns(clock)
     intervals = {phase: pages[0] for phase in CACHE_PHASES}
     intervals["request"] += pages[1]
     intervals["storage"] = pages[1]
-    return {phase: max(0.0, (value - read * intervals[phase]) / count) for phase, value in phases.items()}
+    corrected = {phase: max(0.0, (value - read * intervals[phase]) / count) for phase, value in phases.items()}
+    return corrected, instrumented / (per_request_seconds * 1e9) - 1
 
 
 def in_phase_round(round_index: int) -> bool:
