@@ -19,10 +19,10 @@ benchmark); the ratio to the base is the ratio of medians.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from benchstat.cells import format_range
 from benchstat.gotext import GoBenchFile
 from benchstat.names import parse_name
 from benchstat.stats import Summary, summarize
@@ -123,9 +123,7 @@ def collect_go_results(files: Sequence[GoBenchFile], run_cells: Sequence[str]) -
 def _format_time(summary: Summary | None) -> str:
     if summary is None:
         return "—"
-    spread = ("± ∞" if math.isinf(summary.lo) or math.isinf(summary.hi) else
-              f"± {max(summary.hi - summary.center, summary.center - summary.lo) / summary.center:.0%}")
-    return f"{summary.center * 1e6:.2f} µs {spread} (n={summary.n})"
+    return f"{summary.center * 1e6:.2f} µs ± {format_range(summary)} (n={summary.n})"
 
 
 def go_rows(go: GoResults, cells: Sequence[str], configurations: Sequence[str], base: str,

@@ -10,9 +10,8 @@ namespace index saves per write.
 
 from __future__ import annotations
 
-import math
-
 from bench.rundir.results import RunResults
+from benchstat.cells import format_range
 from benchstat.names import parse_name
 from benchstat.stats import summarize
 
@@ -35,8 +34,6 @@ def write_rows(run: RunResults) -> tuple[list[str], list[list[str]]]:
                 row.append("—")
                 continue
             summary = summarize(samples)
-            spread = (f" ± {max(summary.hi - summary.center, summary.center - summary.lo) / summary.center:.0%}"
-                      if not math.isinf(summary.lo) and not math.isinf(summary.hi) else " ± ∞")
-            row.append(f"{summary.center * 1e6:.2f} µs{spread}")
+            row.append(f"{summary.center * 1e6:.2f} µs ± {format_range(summary)}")
         rows.append(row)
     return [*WRITE_COLUMNS_HEAD, *stores], rows

@@ -13,9 +13,10 @@ figure is the latency of one request; compare configurations by ratios, not by Â
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, SelectionPredicate, Selector
+from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, ListResult, SelectionPredicate, Selector
 from stores import StoreConfig
 from stores.cacher import Cacher
 from workloads import RESOURCE_PREFIX, Population, PopulationShape
@@ -115,19 +116,25 @@ def build_request(case: StoreListCase, config: StoreConfig, population: Populati
     return ListRequest(key, options, request_namespace)
 
 
-def paginate_list(cacher: Cacher, request: ListRequest) -> tuple[int, int]:
+ListPage = Callable[[str, ListOptions, str | None], ListResult]
+
+
+def paginate_list(cacher: Cacher, request: ListRequest, get_list: ListPage | None = None) -> tuple[int, int]:
     """Issue the request and follow continue tokens to the end: (pages, objects).
 
     Continuation pages clear the resourceVersion and its match, as the Go harness does,
-    so in v1.32 they are served by the storage at the token's revision.
+    so in v1.32 they are served by the storage at the token's revision. ``get_list``:
+    what serves each page instead of ``cacher.get_list`` (the instrumented pass's timed
+    copy of it).
     """
-    result = cacher.get_list(request.key, request.options, request.request_namespace)
+    get_list = get_list or cacher.get_list
+    result = get_list(request.key, request.options, request.request_namespace)
     pages, objects = 1, len(result.items)
     options = request.options
     while result.continue_token:
         options = replace(options, resource_version="", resource_version_match="",
                           predicate=replace(options.predicate, continue_token=result.continue_token))
-        result = cacher.get_list(request.key, options, request.request_namespace)
+        result = get_list(request.key, options, request.request_namespace)
         pages += 1
         objects += len(result.items)
     return pages, objects

@@ -55,7 +55,7 @@ from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import CellFixture, Profiles, gc_paused, load_storage, pod_cacher, profiles_from_args
-from bench.storelist.phase_pass import in_phase_round, measure_phases
+from bench.storelist.phase_pass import clock_cost_ns, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
@@ -152,20 +152,19 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
     environment = describe_environment()
     runs = {}
     for store in args.stores:
+        sized = (warmup_loops or loops)[store]
         metadata: dict[str, str | int | float] = {
             "name": case.name, "unit": "second", "loops": loops[store],
             **run_metadata(case, store, args.seed, profiles_from_args(args)),
             **environment, "storelist_design": "paired", "storelist_clock": args.clock,
             ROUND_KEY: args.round, "storelist_ratio": ratios[store],
-            "storelist_timed_seconds": ((warmup_loops or loops)[store] * sum(warmups[store])
-                                        + loops[store] * sum(measured[store])),
+            "storelist_timed_seconds": sized * sum(warmups[store]) + loops[store] * sum(measured[store]),
         }
         if store == base:
             metadata["storelist_wall_seconds"] = wall_seconds
         if phases and store in phases:
             metadata[PHASES_KEY] = encode_phases(phases[store][0])
             metadata[PHASE_OVERHEAD_KEY] = round(phases[store][1], 4)
-        sized = (warmup_loops or loops)[store]
         runs[store] = pyperf.Run(measured[store], warmups=[(sized, value) for value in warmups[store]],
                                  metadata=metadata)
     return runs
@@ -175,10 +174,11 @@ def phase_pass(case: StoreListCase, timers: dict[str, CellTimer], measured: dict
                args: argparse.Namespace) -> dict[str, tuple[dict[str, float], float]]:
     """Every configuration's phases (``bench.storelist.phase_pass``), after the measured blocks."""
     clock = CLOCKS[args.clock]
+    read = clock_cost_ns(clock)
     out = {}
     for store, timer in timers.items():
         fixture = timer.fixture()
-        out[store] = measure_phases(case, store, fixture.cacher, fixture.population, clock,
+        out[store] = measure_phases(case, store, fixture.cacher, fixture.population, clock, read,
                                     statistics.median(measured[store]), timer.next_iteration)
     return out
 

@@ -1,22 +1,23 @@
 """The instrumented pass: where one StoreList LIST's time goes, per configuration.
 
 Run by the paired worker after its measured blocks, in every ``PHASE_ROUND_STEP``-th
-round from the first (``in_phase_round``; so a cell's passes are spread over the run, as its samples are, and see the same
-machine and populations), never inside a timed block. For each configuration it issues
+round from the first (``in_phase_round``), never inside a timed block: so a cell's
+passes are spread over the run, as its samples are, and see the same machine and
+populations. For each configuration it issues
 requests through ``stores.list_phases.timed_get_list``, every page timed step by step,
 for about ``PHASE_SECONDS`` (at least ``PHASE_MIN_REQUESTS`` requests), and returns the
 nanoseconds per request of every phase. Every phase is the interval between two clock
-reads, so it holds one read's own cost: ``clock_cost_ns`` measures that cost and it is
-taken off each phase once per page that passed through it.
+reads, so it holds one read's own cost: ``clock_cost_ns`` measures that cost, once per
+pass, and it is taken off each phase once per page that passed through it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
 
-from bench.storelist.cases import StoreListCase, build_request
+from bench.storelist.cases import StoreListCase, build_request, paginate_list
+from storage.selection import ListOptions, ListResult
 from stores import store_config
 from stores.cacher import Cacher
 from stores.list_phases import PHASES, timed_get_list
@@ -39,23 +40,14 @@ def clock_cost_ns(clock: Callable[[], int], reads: int = 2000) -> float:
     return sorted(costs)[2]
 
 
-def timed_paginate(cacher: Cacher, request: object, clock: Callable[[], int], phases: dict[str, int]) -> None:
-    """``paginate_list`` with every page's phases timed."""
-    key, options, namespace = request.key, request.options, request.request_namespace  # type: ignore[attr-defined]
-    result = timed_get_list(cacher, key, options, namespace, clock, phases)
-    while result.continue_token:
-        options = replace(options, resource_version="", resource_version_match="",
-                          predicate=replace(options.predicate, continue_token=result.continue_token))
-        result = timed_get_list(cacher, key, options, namespace, clock, phases)
-
-
 def measure_phases(case: StoreListCase, store: str, cacher: Cacher, population: Population,
-                   clock: Callable[[], int], per_request_seconds: float, first_iteration: int
-                   ) -> tuple[dict[str, float], float]:
+                   clock: Callable[[], int], clock_read_ns: float, per_request_seconds: float,
+                   first_iteration: int) -> tuple[dict[str, float], float]:
     """ns per request of every phase of ``store``'s LIST, the clock reads' cost taken off, and
     the instrumentation's overhead: the instrumented request's time over the timed blocks'
     ``per_request_seconds``, less one.
 
+    ``clock_read_ns``: one clock read's cost (``clock_cost_ns``, measured once per pass);
     ``per_request_seconds`` (from the process's timed blocks) sizes the pass; requests
     continue the iteration numbers from ``first_iteration``, so they target the
     namespaces the timed loop would have targeted next.
@@ -65,16 +57,20 @@ def measure_phases(case: StoreListCase, store: str, cacher: Cacher, population: 
     batch = [build_request(case, config, population, first_iteration + i) for i in range(count)]
     phases = dict.fromkeys(PHASES, 0)
     cache_pages, delegated_pages = cacher.metrics.cache_lists, cacher.metrics.delegated_lists
+
+
+    def timed_page(key: str, options: ListOptions, namespace: str | None) -> ListResult:
+        return timed_get_list(cacher, key, options, namespace, clock, phases)
+
     started = clock()
     for request in batch:
-        timed_paginate(cacher, request, clock, phases)
+        paginate_list(cacher, request, timed_page)
     instrumented = (clock() - started) / count
     pages = (cacher.metrics.cache_lists - cache_pages, cacher.metrics.delegated_lists - delegated_pages)
-    read = clock_cost_ns(clock)
     intervals = {phase: pages[0] for phase in CACHE_PHASES}
     intervals["request"] += pages[1]
     intervals["storage"] = pages[1]
-    corrected = {phase: max(0.0, (value - read * intervals[phase]) / count) for phase, value in phases.items()}
+    corrected = {phase: max(0.0, (value - clock_read_ns * intervals[phase]) / count) for phase, value in phases.items()}
     return corrected, instrumented / (per_request_seconds * 1e9) - 1
 
 
