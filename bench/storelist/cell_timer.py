@@ -15,14 +15,15 @@ take the CPU away; ``cpu`` (``thread_time_ns``, the timing thread's CPU time) do
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from typing import Protocol
 
 from bench.rundir.ops import OpsCount
-from bench.storelist.cases import StoreListCase, build_request, paginate_list
+from bench.storelist.cases import ListPage, StoreListCase, build_request, paginate_list
 from bench.storelist.expected import Counts, ExpectedCounts
-from bench.storelist.fixture import CellFixture, Profiles, build_fixture
+from bench.storelist.fixture import CellFixture, Profiles, build_fixture, gc_paused
 from bench.worker import WrongAnswerError
 from stores import StoreConfig, store_config
 from workloads import Population
@@ -81,13 +82,27 @@ class CellTimer:
         return self._next_iteration
 
     def expected(self) -> Expectation:
-        """The expected counts over this process's population, built on first use (not timed)."""
+        """The expected counts over this process's population, built on first use (not
+        timed), and frozen out of the cyclic GC's reach as the fixture is (``gc_paused``).
+
+        Why frozen: they hold some 300k references (two 150k lists, per-node lists). Left
+        to the GC, every full collection traversed them, 30-46 ms each at 50 namespaces,
+        landing on whichever configuration's block was running: one block in three of a
+        1.4 ms LIST was 4-6x slower (``tests`` cannot see this; measured with gc.callbacks
+        in a paired process of three configurations).
+        """
         if self._expected is None:
-            self._expected = self._make_expectation(self.case, self.config, self.fixture().population)
+            with gc_paused():
+                self._expected = self._make_expectation(self.case, self.config, self.fixture().population)
         return self._expected
 
     def __call__(self, loops: int) -> float:
-        """Seconds the next ``loops`` requests take on the timer's clock.
+        """Seconds the next ``loops`` requests take on the timer's clock (``time_requests``)."""
+        return self.time_requests(loops)
+
+    def time_requests(self, loops: int, get_list: ListPage | None = None) -> float:
+        """Seconds the next ``loops`` requests take on the timer's clock; ``get_list``:
+        what serves each timed page instead of ``cacher.get_list`` (the instrumented pass).
 
         Primed (``primed`` and ``loops`` > 1): one request more is issued first, untimed,
         as the previous iteration of the loop. A block that follows other configurations'
@@ -107,10 +122,15 @@ class CellTimer:
         iterations = range(first, first + primer + loops)
         batch = [build_request(self.case, self.config, fixture.population, i) for i in iterations]
         expected = [self.expected().for_iteration(i) for i in iterations]
+        # The block's requests and expectations are the harness's, not the LIST's: frozen
+        # (an O(1) move of the young generation), so that the collections the LIST's own
+        # allocations trigger do not traverse them. Nothing here forms a cycle, so
+        # freezing delays no garbage; reference counting still frees them.
+        gc.freeze()
         cacher, clock = fixture.cacher, self._clock
         outcomes = [paginate_list(cacher, request) for request in batch[:primer]]
         started = clock()
-        outcomes += [paginate_list(cacher, request) for request in batch[primer:]]
+        outcomes += [paginate_list(cacher, request, get_list) for request in batch[primer:]]
         elapsed = (clock() - started) * 1e-9
         for iteration, (pages, objects), want in zip(iterations, outcomes, expected):
             if (pages, objects) != (want.pages, want.objects):
