@@ -175,7 +175,7 @@ def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple
                   for label, found in zip(ours.labels, found_cells) if found is not None}
     header, rows, flagged = phase_rows(cells, end_to_end)
     base = BASE if BASE in run.configurations else next(iter(run.configurations))
-    phases = header[2:-4]
+    phases = header[2:-5]
     colors = dict(zip(phases, palette([*phases, "x", "y", "z"]).values()))
     panels = {short_label(cell.cell).replace("\n", ", "): {store: {phase: value / 1e3 for phase, value in measured.items()}
                                                           for store, measured in cell.stores.items()}
@@ -185,15 +185,18 @@ def phase_section(run: RunResults, ours: AnalyzedTable) -> tuple[str, list[tuple
     # Flagged in the text, not a note on the exit status: a flag says where to look, not
     # that the run is incomplete.
     flags = (f"\n{FLAG} {len(flagged)} (cell, configuration) pairs sum to more than {TOLERANCE:.0%} off their "
-             f"end-to-end median: {', '.join(flagged)}.\n" if flagged else "")
+             f"end-to-end: {', '.join(flagged)}.\n" if flagged else "")
     text = ("Each StoreList cell's LIST path timed step by step (`stores/list_phases.py`) by the paired workers of "
-            "every fourth round, after their measured blocks, never inside them (`bench/storelist/phase_pass.py`): "
+            "every second round, after their measured blocks and in blocks as those are, never inside them "
+            "(`bench/storelist/phase_pass.py`): "
             "so the passes are spread over the run and see its machine and populations. Every phase is the "
             "interval between two clock reads, the cost of one read taken off each phase once per page. The "
-            f"instrumented LIST's time over the same process's timed one, less one: {overhead_range(cells)}. Per "
-            "phase, the median over the samples that ran the pass; `sum ÷ end-to-end` sets the phases' sum "
-            f"against the cell's median over all its samples, flagged {FLAG} beyond {TOLERANCE:.0%}. µs per "
-            "request:\n\n" + md_table(header, rows)
+            f"instrumented block's time over the uninstrumented one beside it, less one: {overhead_range(cells)}. Per "
+            "phase, the median over the samples that ran the pass; `end-to-end` is the uninstrumented blocks each pass "
+            "timed beside its instrumented ones, and `sum ÷ end-to-end` the median over samples of each one's phase "
+            "sum over its own end-to-end (held against the same process in the same minute: block times jump by "
+            f"about 1.5x on this machine), flagged {FLAG} beyond {TOLERANCE:.0%}; `cell median` is the cell's median "
+            "over all its samples. µs per request:\n\n" + md_table(header, rows)
             + "\n\nThe phase that accounts for most of each configuration's difference from " + base + ":\n\n"
             + "\n".join(largest_differences(cells, base)) + "\n" + flags)
     return text, [(plot, "Where a LIST's time goes: phases per configuration and cell (µs per request).")]

@@ -41,8 +41,10 @@ PHASES: tuple[str, ...] = ("request", "revision", "freshness", "candidates", "fi
                            "storage")
 # pyperf run metadata of a sample that ran the instrumented pass: the phases' ns per request.
 PHASES_KEY = "storelist_phases_ns"
-# ... and the instrumentation's overhead: the instrumented request over the timed one, less one.
+# ... the instrumentation's overhead: the instrumented block over the uninstrumented one beside it, less one;
 PHASE_OVERHEAD_KEY = "storelist_phase_overhead"
+# ... and the uninstrumented blocks' ns per request (the end-to-end the phases are held against).
+PHASE_BESIDE_KEY = "storelist_phase_beside_ns"
 
 
 def encode_phases(phases: Mapping[str, float]) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 
+from bench.storelist.cases import StoreListCase
 from bench.storelist.fixture import Profiles, build_fixture
 from bench.storelist.write_cost import WRITE_OPS, WriteCase, WriteTimer
 from storage.errors import IndexNotFoundError
@@ -146,3 +148,26 @@ def test_the_phases_of_a_list_add_up_to_its_clock_reads() -> None:
     timed_get_list(fixture.cacher, f"/pods/{namespace}", ListOptions(), namespace, lambda: next(ticks), phases)
     # Nine reads bound eight cache phases of 10 ns each; a cache-served list has no storage phase.
     assert phases == {**dict.fromkeys(PHASES, 10), "storage": 0}
+
+
+def test_the_phase_pass_pairs_primed_blocks_and_takes_the_clock_reads_off() -> None:
+    from bench.storelist.paired_worker import build_timers
+    from bench.storelist.phase_pass import measure_phases
+    from stores.list_phases import PHASES
+
+    case = StoreListCase(PopulationShape(4, 5, 3), "", "Namespace", 0)
+    timers = build_timers(case, ["btree+index", "btree", "map"], seed=3, clock="cpu")
+    ticks = itertools.count(0, 10)
+    # Every read of this clock costs 10 "ns", back to back or between phases: once the
+    # reads' cost is taken off, nothing is left of any phase.
+    samples = measure_phases(timers, {"btree+index": 3, "btree": 1, "map": 2}, lambda: next(ticks), first_round=1,
+                             rounds=2)
+    assert set(samples) == {"btree+index", "btree", "map"}
+    for sample in samples.values():
+        assert set(sample.phases) == set(PHASES) and all(value == 0 for value in sample.phases.values())
+        assert sample.beside_ns > 0 and sample.overhead > -1
+    # Each round an uninstrumented and an instrumented block per configuration, each primed
+    # by one untimed request; a single-request block is not primed and takes one round only.
+    assert timers["btree+index"].next_iteration == 2 * 2 * (1 + 3)
+    assert timers["map"].next_iteration == 2 * 2 * (1 + 2) and timers["map"].counted.requests == 12
+    assert timers["btree"].next_iteration == 2

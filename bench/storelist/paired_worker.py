@@ -23,7 +23,7 @@ whose values are the measured blocks' seconds per request (warm-up rounds as pyp
 warm-ups), and whose metadata carries the cell, the clock, the executor's round, the
 process's ratio to the base (``storelist_ratio``), the seconds spent inside timed loops
 (``storelist_timed_seconds``) and, on the base, the process's wall time
-(``storelist_wall_seconds``), and, in every fourth round, where each configuration's LIST
+(``storelist_wall_seconds``), and, in every second round, where each configuration's LIST
 time goes (``storelist_phases_ns``, from the instrumented pass run after the measured
 blocks: ``bench.storelist.phase_pass``). The executor merges them into
 ``RUN/<configuration>.json``.
@@ -55,12 +55,12 @@ from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import CellFixture, Profiles, gc_paused, load_storage, pod_cacher, profiles_from_args
-from bench.storelist.phase_pass import clock_cost_ns, in_phase_round, measure_phases
+from bench.storelist.phase_pass import PhaseSample, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
 from stores import STORE_NAMES
-from stores.list_phases import PHASE_OVERHEAD_KEY, PHASES_KEY, encode_phases
+from stores.list_phases import PHASE_BESIDE_KEY, PHASE_OVERHEAD_KEY, PHASES_KEY, encode_phases
 from workloads import PopulationShape, generate_population
 
 MODULE = "bench.storelist.paired_worker"
@@ -144,7 +144,7 @@ def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round
 def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, int],
                 warmups: dict[str, list[float]], measured: dict[str, list[float]],
                 wall_seconds: float, warmup_loops: dict[str, int] | None = None,
-                phases: dict[str, tuple[dict[str, float], float]] | None = None) -> dict[str, pyperf.Run]:
+                phases: dict[str, PhaseSample] | None = None) -> dict[str, pyperf.Run]:
     """One pyperf run per configuration: the measured blocks, the warm-ups, and the process's ratio."""
     base, *others = args.stores
     ratios = {base: 1.0, **{store: process_ratio(block_ratios) for store, block_ratios in
@@ -163,24 +163,12 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
         if store == base:
             metadata["storelist_wall_seconds"] = wall_seconds
         if phases and store in phases:
-            metadata[PHASES_KEY] = encode_phases(phases[store][0])
-            metadata[PHASE_OVERHEAD_KEY] = round(phases[store][1], 4)
+            metadata[PHASES_KEY] = encode_phases(phases[store].phases)
+            metadata[PHASE_BESIDE_KEY] = round(phases[store].beside_ns, 1)
+            metadata[PHASE_OVERHEAD_KEY] = round(phases[store].overhead, 4)
         runs[store] = pyperf.Run(measured[store], warmups=[(sized, value) for value in warmups[store]],
                                  metadata=metadata)
     return runs
-
-
-def phase_pass(case: StoreListCase, timers: dict[str, CellTimer], measured: dict[str, list[float]],
-               args: argparse.Namespace) -> dict[str, tuple[dict[str, float], float]]:
-    """Every configuration's phases (``bench.storelist.phase_pass``), after the measured blocks."""
-    clock = CLOCKS[args.clock]
-    read = clock_cost_ns(clock)
-    out = {}
-    for store, timer in timers.items():
-        fixture = timer.fixture()
-        out[store] = measure_phases(case, store, fixture.cacher, fixture.population, clock, read,
-                                    statistics.median(measured[store]), timer.next_iteration)
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loops = {store: args.loops.get(store) or settle_loops(timers[store], warmup_loops[store], args.block_time)
                  for store in timers}
         measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
-        phases = phase_pass(case, timers, measured, args) if in_phase_round(args.round) else {}
+        phases = (measure_phases(timers, loops, CLOCKS[args.clock], args.round + args.warmups + args.blocks)
+                  if in_phase_round(args.round) else {})
     except WrongAnswerError as error:
         sys.exit(f"{MODULE}: wrong count: {error}")
     runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started, warmup_loops, phases)

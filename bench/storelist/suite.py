@@ -18,7 +18,7 @@ The rounds and the interleaving are ``bench.executor``'s. This suite adds:
   loop per value (see there).
 - Before the first round, the memory each configuration's loaded store adds on each
   population (``bench.storelist.measure_memory``), the result copy per item
-  (``bench.storelist.measure_copy``). The paired workers of every fourth round also
+  (``bench.storelist.measure_copy``). The paired workers of every second round also
   time each LIST step by step after their measured blocks (``bench.storelist.phase_pass``).
 
 Cost, paired: processes x cells worker processes, each ~0.3 s of start-up, ~2 s of
