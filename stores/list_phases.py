@@ -18,7 +18,11 @@ Phases (``PHASES``), in path order:
 - ``select``: the predicate and the limit (``select_page``);
 - ``copy``: the struct copy of every selected object into the result;
 - ``token``: the continue token, the remaining count and the result object;
-- ``storage``: a delegated request's whole storage call (Exact, continuations).
+- ``storage``: a delegated request's whole storage call (Exact, continuations);
+- ``free``: releasing a page's result when the caller lets it go, its copied items
+  deallocated (reference counting frees them at once; Go leaves them to its collector).
+  Timed by the pass (``bench.storelist.phase_pass``), not here: it happens after
+  ``get_list`` has returned.
 
 Every phase is the interval between two clock reads, so each holds one clock read's
 own cost (~0.3-0.5 µs on the CPU clock here, a system call; more than some phases):
@@ -38,7 +42,7 @@ from stores.cacher import Cacher, select_page, should_delegate_list
 from stores.watch_cache import filter_prefix_and_order
 
 PHASES: tuple[str, ...] = ("request", "revision", "freshness", "candidates", "filter_sort", "select", "copy", "token",
-                           "storage")
+                           "storage", "free")
 # pyperf run metadata of a sample that ran the instrumented pass: the phases' ns per request.
 PHASES_KEY = "storelist_phases_ns"
 # ... the instrumentation's overhead: the instrumented block over the uninstrumented one beside it, less one;

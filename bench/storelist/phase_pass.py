@@ -40,7 +40,8 @@ from stores.list_phases import PHASES, timed_get_list
 
 PHASE_ROUND_STEP = 2
 PHASE_BLOCK_ROUNDS = 2
-CACHE_PHASES = tuple(phase for phase in PHASES if phase != "storage")
+# The phases a cache-served page crosses inside timed_get_list.
+CACHE_PHASES = tuple(phase for phase in PHASES if phase not in ("storage", "free"))
 
 
 def clock_cost_ns(clock: Callable[[], int], reads: int = 2000) -> float:
@@ -65,19 +66,33 @@ class _PhaseRecorder:
         self.phases = dict.fromkeys(PHASES, 0)
         self.cache_pages = 0
         self.delegated_pages = 0
+        self._held: ListResult | None = None
 
     def __call__(self, key: str, options: ListOptions, namespace: str | None) -> ListResult:
+        self.release()
         if should_delegate_list(options):
             self.delegated_pages += 1
         else:
             self.cache_pages += 1
-        return timed_get_list(self.cacher, key, options, namespace, self.clock, self.phases)
+        self._held = timed_get_list(self.cacher, key, options, namespace, self.clock, self.phases)
+        return self._held
+
+    def release(self) -> None:
+        """The "free" phase: drop the last page handed out. Its caller has let it go by
+        now (``paginate_list`` drops a page before asking for the next, and a request's
+        last page when it returns), so this frees its items. Missing this phase, the
+        phases of a 1.9 ms btree LIST at 50 namespaces summed to 91-93% of its time."""
+        if self._held is not None:
+            started = self.clock()
+            self._held = None
+            self.phases["free"] += self.clock() - started
 
     def per_request(self, requests: int, clock_read_ns: float) -> dict[str, float]:
         """ns per request of every phase, one clock read taken off per page that crossed it."""
         crossings = dict.fromkeys(CACHE_PHASES, self.cache_pages)
         crossings["request"] += self.delegated_pages
         crossings["storage"] = self.delegated_pages
+        crossings["free"] = self.cache_pages + self.delegated_pages
         return {phase: max(0.0, (value - clock_read_ns * crossings[phase]) / requests)
                 for phase, value in self.phases.items()}
 
@@ -114,8 +129,10 @@ def measure_phases(timers: Mapping[str, CellTimer], loops: Mapping[str, int], cl
             if index % 2 == 0:
                 plain = timers[store].time_requests(loops[store])
                 instrumented = timers[store].time_requests(loops[store], recorders[store])
+                recorders[store].release()
             else:
                 instrumented = timers[store].time_requests(loops[store], recorders[store])
+                recorders[store].release()
                 plain = timers[store].time_requests(loops[store])
             pairs[store].append((plain, instrumented))
     out = {}
