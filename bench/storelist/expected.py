@@ -30,21 +30,36 @@ class Counts:
     objects: int
 
 
-class ExpectedCounts:
-    """Counts of one case over one population; O(pods) to build, cached per distinct request."""
+class PopulationIndex:
+    """What the expected counts read of one population, whatever the configuration: the
+    keys, the pods of every namespace and node, the keys in descending order. O(n log n)
+    to build; a paired worker builds one for all its configurations."""
 
-    def __init__(self, case: StoreListCase, config: StoreConfig, population: Population) -> None:
+    def __init__(self, population: Population) -> None:
+        self.keys = [pod_key(pod.namespace, pod.name) for pod in population.pods]
+        self.by_namespace: dict[str, list[int]] = {}
+        self.by_node: dict[str, list[int]] = {}
+        for index, pod in enumerate(population.pods):
+            self.by_namespace.setdefault(pod.namespace, []).append(index)
+            self.by_node.setdefault(pod.node_name, []).append(index)
+        # Pod indices from the greatest key down, to find the greatest key existing at a revision.
+        self.descending = sorted(range(len(self.keys)), key=self.keys.__getitem__, reverse=True)
+
+
+class ExpectedCounts:
+    """Counts of one case over one population; O(pods) to build (unless given the
+    population's ``index``), cached per distinct request."""
+
+    def __init__(self, case: StoreListCase, config: StoreConfig, population: Population,
+                 index: PopulationIndex | None = None) -> None:
         self._case = case
         self._config = config
         self._population = population
-        self._keys = [pod_key(pod.namespace, pod.name) for pod in population.pods]
-        self._by_namespace: dict[str, list[int]] = {}
-        self._by_node: dict[str, list[int]] = {}
-        for index, pod in enumerate(population.pods):
-            self._by_namespace.setdefault(pod.namespace, []).append(index)
-            self._by_node.setdefault(pod.node_name, []).append(index)
-        # Pod indices from the greatest key down, to find the greatest key existing at a revision.
-        self._descending = sorted(range(len(self._keys)), key=self._keys.__getitem__, reverse=True)
+        index = index or PopulationIndex(population)
+        self._keys = index.keys
+        self._by_namespace = index.by_namespace
+        self._by_node = index.by_node
+        self._descending = index.descending
         self._counts = lru_cache(maxsize=None)(self._compute)
 
     def for_iteration(self, iteration: int) -> Counts:
