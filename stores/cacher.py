@@ -28,6 +28,10 @@ from stores.watch_cache import DEFAULT_BLOCK_TIMEOUT_SECONDS, WatchCache
 from stores.watch_delivery import INLINE, THREAD, WATCH_DELIVERIES, ReflectorThread
 
 
+# The cacher's reflector lists from etcd in pages of this many keys (cacher.go).
+STORAGE_LIST_PAGE_SIZE = 10_000
+
+
 @dataclass(slots=True)
 class CacherMetrics:
     """Counters as upstream's apiserver_cache_list_* and consistent_read_total metrics."""
@@ -164,15 +168,31 @@ class Reflector:
     def list_and_watch(self) -> Callable[[], None]:
         """Replace the cache's content, start the watch, and return its cancel function
         (which, with a reflector thread, also applies what is queued and ends the thread)."""
-        listed = self._kv.range(self._prefix, prefix_end(self._prefix))
-        self._cache.replace(((kv.key, kv.value) for kv in listed.kvs), listed.header_revision)
+        items, revision = self._list()
+        self._cache.replace(items, revision)
         if self._delivery != THREAD:
-            return self._kv.watch(self._prefix, self._cache.process_event, listed.header_revision + 1)
+            return self._kv.watch(self._prefix, self._cache.process_event, revision + 1)
         reflector = ReflectorThread(self._cache.process_event)
-        cancel_watch = self._kv.watch(self._prefix, reflector.deliver, listed.header_revision + 1)
+        cancel_watch = self._kv.watch(self._prefix, reflector.deliver, revision + 1)
 
         def cancel() -> None:
             cancel_watch()
             reflector.stop()
 
         return cancel
+
+    def _list(self) -> tuple[list[tuple[str, object]], int]:
+        """Every (key, object) under the prefix and the revision they were read at: pages
+        of ``STORAGE_LIST_PAGE_SIZE`` keys, every page after the first at the first's
+        revision, as the cacher's reflector pages its list from etcd
+        (``storageWatchListPageSize``). A real etcd needs the pages (a 150k-pod range is
+        ~30 MB, beyond gRPC's default 4 MiB message); the embedded storage pays the same
+        few calls."""
+        end = prefix_end(self._prefix)
+        page = self._kv.range(self._prefix, end, limit=STORAGE_LIST_PAGE_SIZE)
+        revision = page.header_revision
+        items = [(kv.key, kv.value) for kv in page.kvs]
+        while page.more and page.kvs:
+            page = self._kv.range(page.kvs[-1].key + "\x00", end, revision, STORAGE_LIST_PAGE_SIZE)
+            items += [(kv.key, kv.value) for kv in page.kvs]
+        return items, revision
