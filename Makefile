@@ -11,14 +11,14 @@ ifndef RUN_ID
 RUN_ID := $(shell date -u +%Y%m%dT%H%M%SZ)
 endif
 
-.PHONY: install test bench bench-fast bench-full bench-sweep bench-inflight report clean
+.PHONY: install test bench bench-etcd bench-fast bench-full bench-sweep bench-inflight report clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,etcd]'
 	touch $(STAMP)
 
 # The import layers first (a broken contract fails the tests), then pytest.
@@ -39,6 +39,13 @@ bench-fast: $(STAMP)
 	$(STORELIST) compare $(RESULTS)/$(RUN_ID)
 	$(STORELIST) report $(RESULTS)/$(RUN_ID)
 	@echo "report: $(RESULTS)/$(RUN_ID)/report.md"
+
+# The published table against a private etcd on loopback (Debian's etcd-server; `storelist run --help`).
+bench-etcd: $(STAMP)
+	$(STORELIST) run --preset published --storage etcd -o $(RESULTS)/etcd-$(RUN_ID)
+	$(STORELIST) compare $(RESULTS)/etcd-$(RUN_ID)
+	$(STORELIST) report $(RESULTS)/etcd-$(RUN_ID)
+	@echo "report: $(RESULTS)/etcd-$(RUN_ID)/report.md"
 
 # Every BenchmarkStoreList leaf, create-then-list and store memory (--fast: ~50 minutes on 2 cores).
 # Unpaired until the paired design's cost on whole-cluster LISTs (0.2-0.6 s each, 17 blocks

@@ -31,7 +31,7 @@ def run_table(run: RunResults) -> BenchTable:
     config = [(key, str(metadata[name])) for key, name in
               (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"),
                ("clock", "storelist_clock"), ("design", "storelist_design"), ("pods", "storelist_pods_profile"),
-               ("indexers", "storelist_indexers"))
+               ("indexers", "storelist_indexers"), ("storage", "storelist_storage"))
               if name in metadata]
     columns = [Column(store, results.samples) for store, results in run.configurations.items()]
     return BenchTable(UNIT, columns, config, row_order=run.cell_names())

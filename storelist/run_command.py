@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import signal
+from contextlib import nullcontext
 from pathlib import Path
 
 from bench.executor import Interrupted, RunError, execute, signals_as_interrupts
@@ -31,8 +32,10 @@ from bench.rundir.manifest import RunManifest, read_manifest
 from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
 from bench.storelist.cell_timer import CLOCKS
-from bench.storelist.fixture import Profiles
+from bench.storelist.fixture import STORAGES, Profiles
 from bench.storelist.suite import DEFAULT_CLOCK, DEFAULT_DESIGN, DESIGNS, StoreListPlan, ordered_stores
+from storage.errors import StorageError
+from storage.etcd_server import EtcdUnavailableError
 from stores import INDEXER_PROFILES, STORE_NAMES
 from storelist.options import (EXIT_ERROR, EXIT_OK, EXIT_STATUS_HELP, counts, fail, non_negative, positive,
                                seconds, wrap)
@@ -91,7 +94,8 @@ def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
     mode, settings = sample_settings(args)
     seed = new_seed() if args.seed is None else args.seed
     return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode,
-                         args.design, args.clock, Profiles(args.pods, args.indexers))
+                         args.design, args.clock, Profiles(args.pods, args.indexers, args.storage),
+                         args.etcd_endpoints)
 
 
 def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
@@ -102,7 +106,8 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
         ("--blocks", args.blocks), ("--block-time", args.block_time)) if value is not None]
     storelist_only += [option for option, value, default in (
         ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, DEFAULT_CLOCK),
-        ("--pods", args.pods, Profiles().pods), ("--indexers", args.indexers, Profiles().indexers)) if value != default]
+        ("--pods", args.pods, Profiles().pods), ("--indexers", args.indexers, Profiles().indexers),
+        ("--storage", args.storage, Profiles().storage), ("--etcd-endpoints", args.etcd_endpoints, "")) if value != default]
     if args.stores != STORE_NAMES:
         storelist_only.append("--stores")
     if storelist_only:
@@ -166,14 +171,16 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"({', '.join(names)}), {plan.settings.processes} samples each{seed}; {verb} {plan.run_dir}", flush=True)
     try:
         with signals_as_interrupts(), RunProgress(f"storelist run: {plan.run_dir}") as progress:
-            manifest = execute(plan, progress=progress, resume=args.resume)
+            session = plan.storage_session(progress.note) if isinstance(plan, StoreListPlan) else nullcontext()
+            with session:
+                manifest = execute(plan, progress=progress, resume=args.resume)
     except Interrupted as interrupt:
         return fail("run", f"stopped by {signal.Signals(interrupt.signum).name}; the finished samples are in "
                     f"{plan.run_dir}: storelist run --resume {plan.run_dir}", 128 + interrupt.signum)
     except KeyboardInterrupt:
         return fail("run", f"interrupted; the finished samples are in {plan.run_dir}: "
                     f"storelist run --resume {plan.run_dir}", 128 + signal.SIGINT)
-    except (RunDirError, RunError) as error:
+    except (RunDirError, RunError, EtcdUnavailableError, StorageError) as error:
         return fail("run", str(error), EXIT_ERROR)
     files = ", ".join(suite_path(plan.run_dir, name).name for name in names)
     print(f"storelist run: {manifest.unstable_samples} of {manifest.samples} samples flagged unstable by pyperf's "
@@ -226,6 +233,13 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
                       help="benchmark: every configuration registers the namespace and node indexes, as upstream's "
                            "benchmark; registry: the pod registry's rule after kubernetes #129933, the B-tree "
                            "configurations keep only the node index (default: %(default)s)")
+    what.add_argument("--storage", choices=STORAGES, default=Profiles().storage,
+                      help="embedded: the in-process model of etcd; etcd: a real etcd, private on loopback (Debian's "
+                           "etcd-server) unless --etcd-endpoints is given; StoreList cells of the paired design, "
+                           "minimal pods (default: %(default)s)")
+    what.add_argument("--etcd-endpoints", default="", metavar="URL[,URL...]",
+                      help="with --storage etcd: an existing cluster; the run touches only a unique key prefix "
+                           "there and deletes it at the end")
     how = parser.add_argument_group("sampling (pyperf)")
     modes = how.add_mutually_exclusive_group()
     modes.add_argument("--fast", action="store_true", help="fewer samples and shorter values: rough answers quickly")

@@ -73,7 +73,8 @@ def test_the_registry_profile_drops_the_namespace_index_from_the_btree_configura
 
 
 def test_profiles_are_validated_and_carried_as_worker_options() -> None:
-    assert Profiles("exemplar", "registry").arguments() == ["--pods=exemplar", "--indexers=registry"]
+    assert Profiles("exemplar", "registry").arguments() == ["--pods=exemplar", "--indexers=registry",
+                                                           "--storage=embedded"]
     with pytest.raises(ValueError, match="unknown pod profile"):
         Profiles(pods="huge")
     with pytest.raises(ValueError, match="unknown pod profile"):

@@ -13,7 +13,8 @@ figure is the latency of one request; compare configurations by ratios, not by Â
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, ListResult, SelectionPredicate, Selector
@@ -25,6 +26,39 @@ RV_MATCHES: tuple[str, ...] = ("", MATCH_EXACT, MATCH_NOT_OLDER_THAN)
 SCOPES: tuple[str, ...] = ("Cluster", "Node", "Namespace")
 # The resourceVersions of NotOlderThan and Exact cycle over the last this-many revisions.
 RECENT_REVISIONS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PodRevisions:
+    """The revisions a population's pods were written at: the pods (in generation order)
+    in batches of ``per_revision``, batch k at ``batch_revisions[k]``. The embedded storage
+    writes one pod per revision from revision 2 (``one_per_revision``); a real etcd is
+    loaded in transactions of many pods from wherever its revision stood, other writers'
+    revisions possibly between them (``bench.storelist.etcd_fixture``).
+
+    >>> revisions = PodRevisions((10, 11, 15), per_revision=100, pods=250)
+    >>> revisions.revision_of(0), revisions.revision_of(249), revisions.pods_at(9), revisions.pods_at(14)
+    (10, 15, 0, 200)
+    >>> one_per_revision(5).revision_of(4), one_per_revision(5).pods_at(3)
+    (6, 2)
+    """
+
+    batch_revisions: Sequence[int]
+    per_revision: int
+    pods: int
+
+    def revision_of(self, pod: int) -> int:
+        """The revision pod number ``pod`` (generation order) was written at."""
+        return self.batch_revisions[pod // self.per_revision]
+
+    def pods_at(self, revision: int) -> int:
+        """How many pods (the first ones in generation order) exist at ``revision``. O(log batches)."""
+        return min(self.pods, bisect_right(self.batch_revisions, revision) * self.per_revision)
+
+
+def one_per_revision(pods: int) -> PodRevisions:
+    """The embedded storage's load: pod i at revision i + 2 (etcd starts at revision 1)."""
+    return PodRevisions(range(2, pods + 2), 1, pods)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +119,23 @@ class ListRequest:
     request_namespace: str | None
 
 
-def build_request(case: StoreListCase, config: StoreConfig, population: Population, iteration: int) -> ListRequest:
+def build_request(case: StoreListCase, config: StoreConfig, population: Population, iteration: int,
+                  revisions: PodRevisions | None = None) -> ListRequest:
     """The request of iteration ``iteration``, as the Go leaf body builds it.
 
     RV: "" for the consistent read; else ``maxRevision - 99 + i % 100`` with
-    maxRevision = 1 + pods. Node and namespace targets cycle through the population.
+    maxRevision = 1 + pods, which is the revision of pod ``pods - 100 + i % 100`` when
+    the storage wrote one pod per revision from 2. Written so (``revisions``), it holds
+    for a real etcd loaded in transactions too: the request reads the state in which
+    that pod had just been written. Node and namespace targets cycle through the population.
     Only an indexed configuration adds the index hints: the nodeName field selector for
     Node scope, the URL namespace for Namespace scope. Without them, Node scope lists
     the whole cluster, as upstream.
     """
     if case.rv_match:
-        max_revision = 1 + len(population.pods)
-        resource_version = str(max_revision - (RECENT_REVISIONS - 1) + iteration % RECENT_REVISIONS)
+        written = revisions or one_per_revision(len(population.pods))
+        resource_version = str(written.revision_of(len(population.pods) - RECENT_REVISIONS
+                                                   + iteration % RECENT_REVISIONS))
     else:
         resource_version = ""
     predicate = SelectionPredicate(limit=case.paginate)

@@ -120,7 +120,7 @@ class CellTimer:
         first = self._next_iteration
         self._next_iteration += primer + loops
         iterations = range(first, first + primer + loops)
-        batch = [build_request(self.case, self.config, fixture.population, i) for i in iterations]
+        batch = [build_request(self.case, self.config, fixture.population, i, fixture.revisions) for i in iterations]
         expected = [self.expected().for_iteration(i) for i in iterations]
         # The block's requests and expectations are the harness's, not the LIST's: frozen
         # (an O(1) move of the young generation), so that the collections the LIST's own

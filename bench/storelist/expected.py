@@ -4,8 +4,10 @@ The runner checks every measured request against these counts: a wrong count mea
 the LIST path is wrong, and then the run fails instead of publishing a figure.
 
 Rules (Kubernetes v1.32, as modelled in stores/ and storage/):
-- Pod number i (generation order) was created at revision i + 2, so an Exact read at
-  revision r sees the first r - 1 pods; the other modes see them all.
+- Pod number i (generation order) was created at revision i + 2 in the embedded
+  storage, so an Exact read at revision r sees the first r - 1 pods; in a real etcd,
+  loaded in transactions, at the revision ``PodRevisions`` gives; the other modes see
+  them all.
 - Objects: the pods under the request's key that match its selector.
 - Pages: one without a limit. With one and no selector, every page but the last is
   full: ceil(objects / limit). With the nodeName selector the storage walks every key
@@ -19,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bench.storelist.cases import StoreListCase, build_request
+from bench.storelist.cases import PodRevisions, StoreListCase, build_request, one_per_revision
 from stores import StoreConfig
 from workloads import Population, pod_key
 
@@ -51,10 +53,11 @@ class ExpectedCounts:
     population's ``index``), cached per distinct request."""
 
     def __init__(self, case: StoreListCase, config: StoreConfig, population: Population,
-                 index: PopulationIndex | None = None) -> None:
+                 index: PopulationIndex | None = None, revisions: PodRevisions | None = None) -> None:
         self._case = case
         self._config = config
         self._population = population
+        self._revisions = revisions or one_per_revision(len(population.pods))
         index = index or PopulationIndex(population)
         self._keys = index.keys
         self._by_namespace = index.by_namespace
@@ -63,11 +66,11 @@ class ExpectedCounts:
         self._counts = lru_cache(maxsize=None)(self._compute)
 
     def for_iteration(self, iteration: int) -> Counts:
-        request = build_request(self._case, self._config, self._population, iteration)
+        request = build_request(self._case, self._config, self._population, iteration, self._revisions)
         options = request.options
         node = options.predicate.field.requires_exact_match("spec.nodeName")
         namespace = request.key.rsplit("/", 1)[1] if self._case.scope == "Namespace" else None
-        existing = (int(options.resource_version) - 1 if self._case.rv_match == "Exact"
+        existing = (self._revisions.pods_at(int(options.resource_version)) if self._case.rv_match == "Exact"
                     else len(self._keys))
         return self._counts(namespace, node, existing)
 

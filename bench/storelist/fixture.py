@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from bench.storelist.cases import PodRevisions
 from storage.etcd3 import Etcd3Storage
 from storage.mvcc import RevisionedStorage
 from stores import BENCHMARK_INDEXERS, INDEXER_PROFILES, open_store, registered_indexes
@@ -58,42 +59,56 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+EMBEDDED_STORAGE = "embedded"
+ETCD_STORAGE = "etcd"
+STORAGES: tuple[str, ...] = (EMBEDDED_STORAGE, ETCD_STORAGE)
+
+
 @dataclass(frozen=True, slots=True)
 class Profiles:
-    """What a run's populations are made of: ``pods``, the pod profile
-    (``workloads.POD_PROFILES``), and ``indexers``, which indexes the cachers register
-    (``stores.INDEXER_PROFILES``)."""
+    """What a run's populations are made of and held in: ``pods``, the pod profile
+    (``workloads.POD_PROFILES``); ``indexers``, which indexes the cachers register
+    (``stores.INDEXER_PROFILES``); ``storage``, the embedded model of etcd or a real etcd
+    (``STORAGES``; where that etcd is, the suite tells each worker)."""
 
     pods: str = MINIMAL
     indexers: str = BENCHMARK_INDEXERS
+    storage: str = EMBEDDED_STORAGE
 
     def __post_init__(self) -> None:
         if self.pods not in POD_PROFILES:
             raise ValueError(f"unknown pod profile {self.pods!r}; expected one of {', '.join(POD_PROFILES)}")
         if self.indexers not in INDEXER_PROFILES:
             raise ValueError(f"unknown indexer profile {self.indexers!r}; expected one of {', '.join(INDEXER_PROFILES)}")
+        if self.storage not in STORAGES:
+            raise ValueError(f"unknown storage {self.storage!r}; expected one of {', '.join(STORAGES)}")
 
     def arguments(self) -> list[str]:
         """The worker options that carry them (``add_profile_arguments``)."""
-        return [f"--pods={self.pods}", f"--indexers={self.indexers}"]
+        return [f"--pods={self.pods}", f"--indexers={self.indexers}", f"--storage={self.storage}"]
 
 
 def add_profile_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument("--pods", choices=POD_PROFILES, default=MINIMAL, help="pod profile")
     parser.add_argument("--indexers", choices=INDEXER_PROFILES, default=BENCHMARK_INDEXERS, help="indexer profile")
+    parser.add_argument("--storage", choices=STORAGES, default=EMBEDDED_STORAGE, help="embedded or etcd")
+    parser.add_argument("--etcd-endpoint", default="", help="with --storage etcd: the endpoint the suite loaded")
+    parser.add_argument("--etcd-prefix", default="", help="with --storage etcd: the population's key prefix")
 
 
 def profiles_from_args(args: argparse.Namespace) -> Profiles:
-    return Profiles(args.pods, args.indexers)
+    return Profiles(args.pods, args.indexers, args.storage)
 
 
 @dataclass(slots=True)
 class CellFixture:
-    """A populated storage and the cacher of one store configuration over it."""
+    """A populated storage and the cacher of one store configuration over it, and at which
+    revisions the storage holds the pods (None: one per revision from 2, the embedded load)."""
 
     population: Population
     storage: Etcd3Storage
     cacher: Cacher
+    revisions: PodRevisions | None = None
 
 
 def new_storage() -> Etcd3Storage:

@@ -55,12 +55,15 @@ from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
+from bench.storelist.etcd_fixture import attach_storage
 from bench.storelist.expected import ExpectedCounts, PopulationIndex
-from bench.storelist.fixture import CellFixture, Profiles, gc_paused, load_storage, pod_cacher, profiles_from_args
+from bench.storelist.fixture import (ETCD_STORAGE, CellFixture, Profiles, gc_paused, load_storage, pod_cacher,
+                                    profiles_from_args)
 from bench.storelist.phase_pass import PhaseSample, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from benchstat.paired import adjacent_block_ratios, process_ratio
+from storage.errors import StorageError
 from stores import STORE_NAMES
 from stores.list_phases import PHASE_BESIDE_KEY, PHASE_OVERHEAD_KEY, PHASES_KEY, encode_phases
 from workloads import PopulationShape, generate_population
@@ -121,16 +124,22 @@ def settle_loops(timer: Callable[[int], float], loops: int, block_time: float) -
 
 
 def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str,
-                 profiles: Profiles = Profiles()) -> dict[str, CellTimer]:
-    """One population and storage, a cacher of every configuration over it, and their timers."""
+                 profiles: Profiles = Profiles(), etcd: tuple[str, str] | None = None) -> dict[str, CellTimer]:
+    """One population and storage, a cacher of every configuration over it, and their timers.
+
+    ``etcd``: (endpoint, key prefix) of the population the suite loaded into a real etcd
+    (``bench.storelist.etcd_fixture``), attached to instead of an embedded storage."""
     with gc_paused():
         population = generate_population(case.shape, seed, profiles.pods)
-        storage = load_storage(population)
-        fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store, profiles.indexers))
+        if etcd is None:
+            storage, revisions = load_storage(population), None
+        else:
+            storage, revisions = attach_storage(*etcd, population)
+        fixtures = {store: CellFixture(population, storage, pod_cacher(storage, store, profiles.indexers), revisions)
                     for store in stores}
         # One index of the population for every configuration's expected counts (it does
         # not depend on the configuration): 0.1-0.3 s saved per configuration at 150k pods.
-        expectation = partial(ExpectedCounts, index=PopulationIndex(population))
+        expectation = partial(ExpectedCounts, index=PopulationIndex(population), revisions=revisions)
     return {store: CellTimer(case, store, seed, expectation, fixture=fixtures[store], clock=CLOCKS[clock],
                              primed=True) for store in stores}
 
@@ -185,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     case = StoreListCase(PopulationShape(args.namespaces, args.pods_per_namespace, args.nodes),
                          args.rv, args.scope, args.paginate)
     try:
-        timers = build_timers(case, args.stores, args.seed, args.clock, profiles_from_args(args))
+        profiles = profiles_from_args(args)
+        etcd = (args.etcd_endpoint, args.etcd_prefix) if profiles.storage == ETCD_STORAGE else None
+        timers = build_timers(case, args.stores, args.seed, args.clock, profiles, etcd)
         # Uncalibrated configurations are grown before the warm-up rounds and settled after
         # them, when the process is warm (settle_loops says why).
         warmup_loops = {store: args.loops.get(store) or grow_loops(timer, args.block_time)
@@ -198,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   if in_phase_round(args.round) else {})
     except WrongAnswerError as error:
         sys.exit(f"{MODULE}: wrong count: {error}")
+    except (StorageError, ValueError) as error:  # etcd gone, refused, or holding another population
+        sys.exit(f"{MODULE}: {error}")
     runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started, warmup_loops, phases)
     for store, run in runs.items():
         pyperf.Benchmark([run]).dump(str(args.output / f"{store}.json"))

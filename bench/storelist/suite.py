@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -50,7 +51,8 @@ from bench.storelist.cell_timer import CLOCKS
 from bench.storelist.createlist import CreateListCase
 from bench.storelist.createlist_worker import CreateListWorker
 from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
-from bench.storelist.fixture import Profiles, estimated_worker_bytes
+from bench.storelist.etcd_session import EtcdSession
+from bench.storelist.fixture import ETCD_STORAGE, Profiles, estimated_worker_bytes
 from bench.storelist.measure_copy import measure_copy_costs
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
@@ -93,9 +95,14 @@ class StoreListPlan:
     design: str = DEFAULT_DESIGN
     clock: str = DEFAULT_CLOCK
     profiles: Profiles = Profiles()
+    etcd_endpoints: str = ""  # --storage etcd on an existing cluster (else a private etcd)
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
+        if self.profiles.storage == ETCD_STORAGE:
+            self._check_etcd_plan()
+        elif self.etcd_endpoints:
+            raise ValueError("--etcd-endpoints needs --storage etcd")
         if self.design not in DESIGNS:
             raise ValueError(f"unknown design {self.design!r}; expected one of {', '.join(DESIGNS)}")
         if self.clock not in CLOCKS:
@@ -116,6 +123,27 @@ class StoreListPlan:
             except PurePythonBTreesError as error:
                 raise ValueError(str(error)) from None
         self._check_memory()
+
+    def _check_etcd_plan(self) -> None:
+        """ValueError for what ``--storage etcd`` does not run yet, before anything starts."""
+        if self.design != "paired":
+            raise ValueError("--storage etcd runs the paired design only")
+        if self.profiles.pods != Profiles().pods:
+            raise ValueError("--storage etcd stores the minimal pod only (workloads/pod_codec.py)")
+        if self.preset.create_list or self.preset.write_ops or self.profiles.indexers == REGISTRY_INDEXERS:
+            raise ValueError("--storage etcd runs StoreList cells only, not create-then-list or write cells")
+
+    @cached_property
+    def etcd(self) -> EtcdSession:
+        """The run's etcd (``--storage etcd``): entered around the run by ``storage_session``."""
+        return EtcdSession(self.etcd_endpoints, [case.shape for case in self.cases], self.seed)
+
+    def storage_session(self, note: Callable[[str], None]) -> AbstractContextManager[object]:
+        """What must stand around the whole run: the etcd session, or nothing (embedded)."""
+        if self.profiles.storage != ETCD_STORAGE:
+            return nullcontext()
+        self.etcd.note = note
+        return self.etcd
 
     def _check_memory(self) -> None:
         """ValueError, before anything starts, if a worker could not hold the largest population."""
@@ -172,6 +200,8 @@ class StoreListPlan:
         parts += [] if self.clock == DEFAULT_CLOCK else ["--clock", self.clock]
         parts += [] if self.profiles.pods == Profiles().pods else ["--pods", self.profiles.pods]
         parts += [] if self.profiles.indexers == Profiles().indexers else ["--indexers", self.profiles.indexers]
+        parts += [] if self.profiles.storage == Profiles().storage else ["--storage", self.profiles.storage]
+        parts += ["--etcd-endpoints", self.etcd_endpoints] if self.etcd_endpoints else []
         parts += sampling_options(self.mode, self.settings)
         parts += ["-o", str(self.run_dir)]
         return shlex.join(parts)
@@ -225,6 +255,8 @@ class StoreListPlan:
         see. Upstream's populations differ on every run (seeded by the clock). The memory
         and phase measurements use the run's seed.
         """
+        if self.profiles.storage == ETCD_STORAGE:
+            return self.seed  # loaded into etcd once for the run (bench.storelist.etcd_fixture)
         return self.seed + round_index
 
     def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
@@ -247,7 +279,9 @@ class StoreListPlan:
         if len(unit) > 1:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
-            return PAIRED_MODULE, [*cell_arguments(case, self.population_seed(round_index), self.profiles),
+            etcd = ([f"--etcd-endpoint={self.etcd.endpoint}", f"--etcd-prefix={self.etcd.prefix_of(case.shape)}"]
+                    if self.profiles.storage == ETCD_STORAGE else [])
+            return PAIRED_MODULE, [*cell_arguments(case, self.population_seed(round_index), self.profiles), *etcd,
                                    f"--stores={','.join(unit)}",
                                    f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
                                    f"--block-time={s.block_time!r}", f"--clock={self.clock}",

@@ -59,6 +59,7 @@ def run_metadata(case: StoreListCase, store: str, seed: int, profiles: Profiles 
     return {
         "storelist_pods_profile": profiles.pods,
         "storelist_indexers": profiles.indexers,
+        "storelist_storage": profiles.storage,
         "storelist_store": store,
         "storelist_seed": seed,
         "storelist_namespaces": shape.namespaces,

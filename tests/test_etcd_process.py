@@ -1,0 +1,110 @@
+"""Starting and stopping a private etcd, and reaching one that is not there: one clear line each."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+
+from storage.etcd_server import INSTALL_HINT, EtcdUnavailableError, PrivateEtcd, etcd_binary
+
+
+def test_no_etcd_binary_says_how_to_install_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(EtcdUnavailableError) as refused:
+        PrivateEtcd()
+    assert str(refused.value) == INSTALL_HINT and "\n" not in INSTALL_HINT and "etcd-server" in INSTALL_HINT
+
+
+def test_an_etcd_that_exits_while_starting_is_one_line_and_leaves_no_data(tmp_path: Path) -> None:
+    fake = tmp_path / "etcd"
+    fake.write_text("#!/bin/sh\necho 'bad flag' >&2\nexit 3\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    etcd = PrivateEtcd(str(fake), log_path=tmp_path / "etcd.log")
+    with pytest.raises(EtcdUnavailableError, match="exited with status 3 while starting"):
+        etcd.start()
+    assert etcd.process is None and "bad flag" in (tmp_path / "etcd.log").read_text()
+
+
+def test_a_refused_connection_is_a_one_line_storage_error() -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    from storage.etcd_kv import EtcdError, EtcdKeyValueStore
+
+    with socket.socket() as probe:  # a port with nothing listening on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = EtcdKeyValueStore(f"http://127.0.0.1:{port}", bytes, bytes)
+    try:
+        with pytest.raises(EtcdError, match=f"etcd at http://127.0.0.1:{port} is unavailable") as refused:
+            store.range("/pods/", None)
+        assert "\n" not in str(refused.value)
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
+def test_no_etcd_outlives_its_block_whatever_ends_it() -> None:
+    pids = []
+    with pytest.raises(KeyboardInterrupt):
+        with PrivateEtcd() as etcd:
+            pids.append(etcd.pid)
+            raise KeyboardInterrupt  # what Ctrl-C raises in the run's main thread
+    with PrivateEtcd() as etcd:
+        pids.append(etcd.pid)
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
+def test_an_etcd_killed_mid_run_makes_the_next_call_one_line() -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    from storage.etcd_kv import EtcdError, EtcdKeyValueStore
+
+    with PrivateEtcd() as etcd:
+        store = EtcdKeyValueStore(etcd.endpoint, bytes, bytes)
+        try:
+            store.put("/pods/a", b"x")
+            os.kill(etcd.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            etcd.process.wait()  # type: ignore[union-attr]
+            with pytest.raises(EtcdError, match="unavailable"):
+                store.put("/pods/b", b"y")
+        finally:
+            store.close()
+
+
+def _etcd_processes() -> list[str]:
+    """Command lines of running private etcds (their data directories are storelist-etcd-*)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "storelist-etcd-" in command and "--data-dir" in command:
+                found.append(command)
+    return found
+
+
+@pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
+def test_a_run_with_storage_etcd_lists_from_etcd_reports_it_and_leaves_no_etcd(tmp_path: Path) -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    from bench.rundir.manifest import read_manifest
+    from storelist.main import main
+
+    before = _etcd_processes()
+    run_dir = tmp_path / "run"
+    # NotOlderThan included: its resourceVersions must be etcd's, not the embedded numbering.
+    status = main(["run", "--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--storage", "etcd",
+                   "--processes", "2", "--blocks", "2", "--block-time", "0.001", "--seed", "5", "-o", str(run_dir)])
+    assert status == 0
+    recorded = read_manifest(run_dir)
+    assert recorded is not None and recorded.status == "complete" and "--storage etcd" in recorded.command
+    assert main(["report", str(run_dir)]) == 0
+    assert "storage: etcd" in (run_dir / "report.md").read_text()
+    assert _etcd_processes() == before
