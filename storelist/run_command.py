@@ -33,7 +33,7 @@ from bench.sampling import SAMPLE_MODES, SampleSettings
 from bench.storelist.presets import PRESETS, custom_preset, get_preset, sweep_preset
 from bench.storelist.cell_timer import CLOCKS
 from bench.storelist.fixture import STORAGES, Profiles
-from bench.storelist.suite import DEFAULT_CLOCK, DEFAULT_DESIGN, DESIGNS, StoreListPlan, ordered_stores
+from bench.storelist.suite import DEFAULT_DESIGN, DESIGNS, StoreListPlan, default_clock, ordered_stores
 from storage.errors import StorageError
 from storage.etcd_server import EtcdUnavailableError
 from stores import INDEXER_PROFILES, STORE_NAMES
@@ -94,7 +94,8 @@ def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
     mode, settings = sample_settings(args)
     seed = new_seed() if args.seed is None else args.seed
     return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode,
-                         args.design, args.clock, Profiles(args.pods, args.indexers, args.storage),
+                         args.design, args.clock or default_clock(args.storage),
+                         Profiles(args.pods, args.indexers, args.storage),
                          args.etcd_endpoints)
 
 
@@ -105,7 +106,7 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
         ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes),
         ("--blocks", args.blocks), ("--block-time", args.block_time)) if value is not None]
     storelist_only += [option for option, value, default in (
-        ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, DEFAULT_CLOCK),
+        ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, None),
         ("--pods", args.pods, Profiles().pods), ("--indexers", args.indexers, Profiles().indexers),
         ("--storage", args.storage, Profiles().storage), ("--etcd-endpoints", args.etcd_endpoints, "")) if value != default]
     if args.stores != STORE_NAMES:
@@ -223,9 +224,10 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     what.add_argument("--design", choices=DESIGNS, default=DEFAULT_DESIGN,
                       help="paired: all configurations of a cell in one process, in interleaved blocks (the ratio "
                            "table's design); unpaired: one configuration per process (default: %(default)s)")
-    what.add_argument("--clock", choices=CLOCKS, default=DEFAULT_CLOCK,
+    what.add_argument("--clock", choices=CLOCKS, default=None,
                       help="cpu: the timing thread's CPU time (what other processes take away is not counted); "
-                           "wall: elapsed time (default: %(default)s)")
+                           "wall: elapsed time (default: cpu; wall with --storage etcd, whose work is in "
+                           "another process)")
     what.add_argument("--pods", choices=POD_PROFILES, default=Profiles().pods,
                       help="minimal: the benchmark's bare test pod; exemplar: a realistic pod of about 10 KB as "
                            "JSON (labels, annotations, owner reference, containers, status; default: %(default)s)")

@@ -108,3 +108,20 @@ def test_a_run_with_storage_etcd_lists_from_etcd_reports_it_and_leaves_no_etcd(t
     assert main(["report", str(run_dir)]) == 0
     assert "storage: etcd" in (run_dir / "report.md").read_text()
     assert _etcd_processes() == before
+
+
+def test_a_run_over_etcd_is_timed_on_the_wall_clock_unless_told(tmp_path: Path) -> None:
+    from bench.sampling import SAMPLE_MODES
+    from bench.storelist.fixture import Profiles
+    from bench.storelist.presets import get_preset
+    from bench.storelist.suite import StoreListPlan, default_clock
+
+    # etcd's work is in another process: the timing thread's CPU clock would not see it.
+    assert default_clock("etcd") == "wall" and default_clock("embedded") == "cpu"
+    plan = StoreListPlan(tmp_path / "run", get_preset("smoke"), ("btree+index", "btree"), 5, SAMPLE_MODES["fast"],
+                         "fast", clock="wall", profiles=Profiles(storage="etcd"))
+    command = plan.command()
+    assert "--storage etcd" in command and "--clock" not in command  # the default, so resume rebuilds it
+    explicit = StoreListPlan(tmp_path / "run", get_preset("smoke"), ("btree+index", "btree"), 5,
+                             SAMPLE_MODES["fast"], "fast", clock="cpu", profiles=Profiles(storage="etcd"))
+    assert "--clock cpu" in explicit.command()

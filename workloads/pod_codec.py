@@ -15,8 +15,8 @@ would need a decoder of their own, and ``--storage etcd`` refuses ``--pods exemp
 >>> pod = Pod("ns-1", "pod-7", "node-3", labels={"app": "web"})
 >>> decode_pod(encode_pod(pod)) == pod
 True
->>> encode_pod(pod)[:40]
-b'{"kind":"Pod","apiVersion":"v1","metada'
+>>> encode_pod(pod)[:32]
+b'{"kind":"Pod","apiVersion":"v1",'
 """
 
 from __future__ import annotations
