@@ -87,9 +87,9 @@ class CellTimer:
 
         Why frozen: they hold some 300k references (two 150k lists, per-node lists). Left
         to the GC, every full collection traversed them, 30-46 ms each at 50 namespaces,
-        landing on whichever configuration's block was running: one block in three of a
-        1.4 ms LIST was 4-6x slower (``tests`` cannot see this; measured with gc.callbacks
-        in a paired process of three configurations).
+        landing on whichever configuration's block was running: one block in three of
+        10 LISTs of 2.7 ms (btree+index, 50 namespaces) took 2.2-3.1x as long per LIST
+        (measured with gc.callbacks in a paired process of three configurations).
         """
         if self._expected is None:
             with gc_paused():
