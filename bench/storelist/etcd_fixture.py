@@ -53,15 +53,17 @@ def attach_storage(endpoint: str, prefix: str, population: Population) -> tuple[
     or size): the worker's expected counts would not hold.
     """
     kv = pod_store(endpoint, prefix)
-    data = kv.get_bytes(LOAD_RECORD)
-    if data is None:
+    try:
+        data = kv.get_bytes(LOAD_RECORD)
+        if data is None:
+            raise ValueError(f"no population was loaded under {prefix!r} in etcd at {endpoint}")
+        record = json.loads(data)
+        if record["pods"] != len(population.pods) or record["seed"] != population.seed:
+            raise ValueError(f"etcd holds another population under {prefix!r} (seed {record['seed']}, "
+                             f"{record['pods']} pods; expected seed {population.seed}, {len(population.pods)})")
+    except BaseException:
         kv.close()
-        raise ValueError(f"no population was loaded under {prefix!r} in etcd at {endpoint}")
-    record = json.loads(data)
-    if record["pods"] != len(population.pods) or record["seed"] != population.seed:
-        kv.close()
-        raise ValueError(f"etcd holds another population under {prefix!r} (seed {record['seed']}, "
-                         f"{record['pods']} pods; expected seed {population.seed}, {len(population.pods)})")
+        raise
     revisions = PodRevisions(tuple(record["batch_revisions"]), int(record["per_revision"]), int(record["pods"]))
     # Values arrive decoded from etcd's bytes, new objects already: the storage's "decode"
     # is the codec's, not a second copy.

@@ -5,7 +5,7 @@ round from the first (``in_phase_round``), never inside a measured block: so a c
 passes are spread over the run, as its samples are, and see the same machine and
 populations. The pass is made of blocks as the measured ones are: ``PHASE_BLOCK_ROUNDS``
 rounds, the order of configurations rotated, each configuration an uninstrumented
-block and an instrumented one (which first alternates), both primed and of the process's calibrated loops,
+block and an instrumented one, their order alternating, both primed and of the calibrated loops,
 through the same ``CellTimer`` (so the same requests, the same GC treatment and the
 same count checks); in the instrumented block every page is served by
 ``stores.list_phases.timed_get_list`` instead of ``Cacher.get_list``.
@@ -77,6 +77,13 @@ class _PhaseRecorder:
         self._held = timed_get_list(self.cacher, key, options, namespace, self.clock, self.phases)
         return self._held
 
+    def time_block(self, timer: CellTimer, loops: int) -> float:
+        """An instrumented block of ``loops`` requests (seconds, the timer's clock), its
+        last page then released, so that every page's "free" phase is timed."""
+        elapsed = timer.time_requests(loops, self)
+        self.release()
+        return elapsed
+
     def release(self) -> None:
         """The "free" phase: drop the last page handed out. Its caller has let it go by
         now (``paginate_list`` drops a page before asking for the next, and a request's
@@ -126,14 +133,11 @@ def measure_phases(timers: Mapping[str, CellTimer], loops: Mapping[str, int], cl
                 continue
             # Which block of the pair goes first alternates from round to round: the
             # second runs warmer, after the first's requests of the same configuration.
-            if index % 2 == 0:
-                plain = timers[store].time_requests(loops[store])
-                instrumented = timers[store].time_requests(loops[store], recorders[store])
-                recorders[store].release()
-            else:
-                instrumented = timers[store].time_requests(loops[store], recorders[store])
-                recorders[store].release()
-                plain = timers[store].time_requests(loops[store])
+            timer, plain_first = timers[store], index % 2 == 0
+            plain = timer.time_requests(loops[store]) if plain_first else 0.0
+            instrumented = recorders[store].time_block(timer, loops[store])
+            if not plain_first:
+                plain = timer.time_requests(loops[store])
             pairs[store].append((plain, instrumented))
     out = {}
     for store, recorder in recorders.items():
