@@ -55,11 +55,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from types import FrameType
 from typing import Protocol
 
 import pyperf
 
+from bench.interrupts import raise_if_signalled
 from bench.rundir.files import RunDirError, remove_stale_temporaries, write_suite
 from bench.rundir.layout import check_new_run_dir, make_run_dir, sample_dir_path, suite_path, worker_log_path
 from bench.rundir.lock import RunLock
@@ -72,28 +72,6 @@ from bench.worker import ROUND_KEY, killed_by
 
 class RunError(RuntimeError):
     """The run could not start or a worker failed; the message says which and where."""
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, handled as Ctrl-C is (a KeyboardInterrupt), with its signal number."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-@contextmanager
-def signals_as_interrupts() -> Iterator[None]:
-    """Within: SIGTERM and SIGHUP raise :class:`Interrupted`, as SIGINT raises KeyboardInterrupt."""
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signum)
-
-    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 class Suite(Protocol):
@@ -211,9 +189,14 @@ def launch(command: Sequence[str], log: Path) -> int:
     appended to ``log``; its exit status. On any exception (an interrupt included) the
     worker is killed before the exception goes on (``subprocess.run`` does so), and it
     dies with this process even if this one is killed outright (``_die_with_parent``)."""
-    with open(log, "ab") as output:
-        return subprocess.run(command, check=False, stdout=output, stderr=subprocess.STDOUT,
-                              preexec_fn=_die_with_parent).returncode
+    with open(log, "ab") as output, subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                                                     preexec_fn=_die_with_parent) as worker:
+        try:
+            raise_if_signalled()  # a signal that arrived during the fork may have been swallowed there
+            return worker.wait()
+        except BaseException:
+            worker.kill()
+            raise
 
 
 def log_size(log: Path) -> int:
@@ -377,6 +360,7 @@ def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, pro
     progress.begin(len(plan), sum(finished))
     log, sample_dir = worker_log_path(run_dir), sample_dir_path(run_dir)
     for position, ((round_index, cell, unit), already) in enumerate(zip(plan, finished)):
+        raise_if_signalled()
         if already:
             continue  # resumed: this sample is in the files already
         if not lock.still_ours():
@@ -403,7 +387,8 @@ def _rounds(suite: Suite, manifest: RunManifest, lock: RunLock, python: str, pro
         if position == last_of_round[round_index]:
             manifest.rounds_completed = max(manifest.rounds_completed, round_index + 1)
         write_manifest(run_dir, manifest)
-        progress.finish()
+    raise_if_signalled()  # one swallowed during the last sample still ends the run as interrupted
+    progress.finish()
 
 
 @contextmanager

@@ -22,7 +22,8 @@ import signal
 from contextlib import nullcontext
 from pathlib import Path
 
-from bench.executor import Interrupted, RunError, execute, signals_as_interrupts
+from bench.executor import RunError, execute
+from bench.interrupts import Interrupted, signals_as_interrupts
 from bench.inflight.presets import INFLIGHT_PRESETS
 from bench.inflight.suite import InFlightPlan
 from bench.rundir.files import RunDirError
