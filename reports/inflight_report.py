@@ -168,6 +168,22 @@ def reproduce_section(run: RunResults) -> str:
             f"python -m pyperf compare_to {files}\nstorelist inflight simulate\n```\n")
 
 
+# Why upstream's own regression case cannot show the bug any more (issue: agree with
+# upstream's tests, case 13); the facts come from scheduling_queue_test.go's Test_InFlightPods
+# at cbcc2147 (v1.29) and after #122629 (v1.30).
+UPSTREAM_REGRESSION_CASE = (
+    "Upstream's regression case for the bug #120413 fixed is the `Test_InFlightPods` case \"pod is enqueued to "
+    "activeQ because the failed plugin has a hint fn and it returns Queue for a concurrent event that was received "
+    "while some other pod was in flight\": pop pod1, NodeAdd, pop pod2, AssignedPodAdd, then both fail; pod2 "
+    "must reach activeQ. Up to v1.29 the first design fails it: pod2's marker is NodeAdd, which pod1's Done "
+    "removes, so pod2 never sees AssignedPodAdd. From v1.30 the queue drops events no plugin registered "
+    "(#122629), and the case's hint map registers only AssignedPodAdd, so NodeAdd is never recorded, pod2 has no "
+    "marker to lose, and **the first design passes the case**. A reader checking the bug against upstream's test "
+    "of v1.30 or later would find nothing wrong. The tests here keep the bug visible with the filter on by "
+    "registering an observer plugin for every event (`tests/test_scheduling_inflight.py`), which is what "
+    "v1.29's queue recorded anyway.\n")
+
+
 def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[MemoryPoint] | None,
                   simulation: SimulationReport | None, plot: tuple[Path, str] | None, caveats: Sequence[str]) -> str:
     """The report's Markdown (the plot already drawn, referenced by file name)."""
@@ -188,6 +204,7 @@ def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Memory
         f"## At the largest in-flight count\n\n{largest_in_flight_section(table)}",
         f"## Memory\n\n{memory_section(memory)}",
         f"## Simulation\n\n{simulation_section(simulation)}",
+        f"## Checking the bug against upstream's own test\n\n{UPSTREAM_REGRESSION_CASE}",
         f"## Plot\n\n{plots}",
         f"## Environment\n\n{environment_section(run)}\n(The seed row is the simulated workload's seed; the timed "
         "workloads are not random.)\n",

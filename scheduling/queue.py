@@ -89,6 +89,8 @@ class PriorityQueue:
         self.backoff_q: KeyedHeap[QueuedPodInfo] = KeyedHeap(_key, self._backoff_less)
         self.unschedulable_pods: dict[str, QueuedPodInfo] = {}
         self.scheduling_cycle = 0
+        # Heads Pop discarded because their pod was already in flight (upstream logs each).
+        self.discarded_pops = 0
         # Legacy (hints disabled) path only: the cycle of the last move request.
         self.move_request_cycle = -1
 
@@ -156,12 +158,22 @@ class PriorityQueue:
     def pop(self) -> QueuedPodInfo | None:
         """Take the activeQ head and put it in flight; None if activeQ is empty.
 
-        O(log A) plus the tracker's Pop (O(1) for both trackers).
+        A head whose pod is already in flight is discarded and the next one taken, as
+        upstream's Pop does since v1.32 (#127016): tracking it twice would leave an entry
+        no Done removes. The rest of the model follows 96c20d8e (v1.30), where Pop had no
+        such check; the check changes nothing for pods that came through ``add``, which
+        refuses a pod in flight, only for a copy put straight into activeQ (upstream's test
+        "Pop is made twice for the same Pod"). A discarded pop does not count as a cycle.
+        O(log A) plus the tracker's Pop (O(1) for both trackers), per head taken.
         """
-        pinfo = self.active_q.pop()
-        if pinfo is None:
-            return None
-        pinfo.attempts += 1
+        while True:
+            pinfo = self.active_q.pop()
+            if pinfo is None:
+                return None
+            pinfo.attempts += 1
+            if not (self.queueing_hints_enabled and self.tracker.is_in_flight(pinfo.pod.uid)):
+                break
+            self.discarded_pops += 1
         self.scheduling_cycle += 1
         if self.queueing_hints_enabled:
             self.tracker.pod_popped(pinfo.pod)
@@ -198,8 +210,10 @@ class PriorityQueue:
     def _strategy_for_in_flight_pod(self, pinfo: QueuedPodInfo) -> QueueingStrategy:
         """Upstream ``determineSchedulingHintForInFlightPod``."""
         if not self.tracker.is_in_flight(pinfo.pod.uid):
-            # Upstream logs an internal error when rejectors are set; retrying is safe.
-            if pinfo.rejector_plugins():
+            # Upstream logs an internal error when unschedulable plugins are set; retrying
+            # is safe. Only those: a pod rejected by Pending plugins alone goes on to the
+            # test below (96c20d8e; from v1.31, #125930, every such pod goes to backoff).
+            if pinfo.unschedulable_plugins:
                 return QueueingStrategy.AFTER_BACKOFF
             # [unconfirmed for "marker"] upstream compares list length with the in-flight
             # count; "some event is kept" is the same test for both trackers.
@@ -235,8 +249,12 @@ class PriorityQueue:
         pre_check: Callable[[Pod], bool] | None = None,
     ) -> int:
         """Receive a cluster event: requeue parked pods it may help, record it for
-        in-flight pods.  Returns the number of pods moved.  O(U * H) plus O(1) to record.
+        in-flight pods.  Returns the number of pods moved.  O(U * H) plus O(1) to record;
+        an event no plugin registered costs only the interest test (O(registered events)).
         """
+        if not is_event_of_interest(self.queueing_hint_map, event):
+            # As upstream, before any parked pod is pre-checked: the pre-checks would be wasted.
+            return 0
         candidates = [p for p in self.unschedulable_pods.values() if pre_check is None or pre_check(p.pod)]
         return self._move_pods_to_active_or_backoff_queue(candidates, event, old_obj, new_obj)
 

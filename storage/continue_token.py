@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 
 from storage.errors import BadRequestError
 from storage.selection import SelectionPredicate
@@ -72,38 +73,71 @@ def go_path_clean(path: str) -> str:
     return cleaned or "."
 
 
+_RAW_URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_RAW_URL_TOKEN = re.compile("[A-Za-z0-9_-]*")
+
+
+def _raw_url_decode(token: str) -> bytes:
+    """Go's ``base64.RawURLEncoding.DecodeString``: the URL-safe alphabet without padding.
+
+    Python's ``urlsafe_b64decode`` is laxer (it wants padding, and accepts ``+``, ``/`` and
+    drops other bytes), so the token is checked first as Go checks it: ``\\r`` and ``\\n``
+    are skipped, the first other byte outside the alphabet (``=`` included) is an error at
+    its offset, and so is a lone last character (a length of 1 mod 4 without newlines).
+    Trailing bits that are not zero are accepted, as Go's non-strict decoder does.
+
+    >>> _raw_url_decode("aGk")
+    b'hi'
+    >>> _raw_url_decode("aGk=")
+    Traceback (most recent call last):
+    ...
+    ValueError: illegal base64 data at input byte 3
+    """
+    if _RAW_URL_TOKEN.fullmatch(token) and len(token) % 4 != 1:  # every token this server issues
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    positions = [index for index, char in enumerate(token) if char not in "\r\n"]
+    for index in positions:
+        if token[index] not in _RAW_URL_ALPHABET:
+            raise ValueError(f"illegal base64 data at input byte {index}")
+    if len(positions) % 4 == 1:
+        raise ValueError(f"illegal base64 data at input byte {positions[-1]}")
+    data = "".join(token[index] for index in positions)
+    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+
+
 def decode_continue(token: str, key_prefix: str) -> tuple[str, int]:
     """The key to continue from (``key_prefix`` + start) and the token's revision.
 
-    Raises BadRequestError (400) for anything that is not a token this server issued:
-    bad base64 or JSON, another version, revision 0, an empty or path-escaping start.
-    A negative revision is allowed: it means "continue at the latest revision".
+    Raises BadRequestError (400), worded as upstream's GetList answers ("invalid continue
+    token: continue key is not valid: ..."), for anything that is not a token this server
+    issued: bad base64 (``_raw_url_decode``) or JSON, another version, revision 0, an
+    empty or path-escaping start. A negative revision is allowed: it means "continue at
+    the latest revision".
 
     >>> decode_continue(encode_continue("/pods/../secrets/x", "/pods/", 42), "/pods/")
     Traceback (most recent call last):
     ...
-    storage.errors.BadRequestError: 400 BadRequest: invalid continue token: continue key is not valid: '../secrets/x' escapes its prefix
+    storage.errors.BadRequestError: 400 BadRequest: invalid continue token: continue key is not valid: ../secrets/x
     """
+    invalid = "invalid continue token: continue key is not valid"
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        data = json.loads(raw)
+        data = json.loads(_raw_url_decode(token))
     except (binascii.Error, ValueError, UnicodeDecodeError) as err:
-        raise BadRequestError(f"invalid continue token: not base64url-encoded JSON ({err})") from None
+        raise BadRequestError(f"{invalid}: {err}") from None
     if not isinstance(data, dict):
-        raise BadRequestError("invalid continue token: not a JSON object")
+        raise BadRequestError(f"{invalid}: not a JSON object")
     if data.get("v") != TOKEN_API_VERSION:
-        raise BadRequestError(f"invalid continue token: unrecognized version {data.get('v')!r}")
+        raise BadRequestError(f"{invalid}: server does not recognize this encoded version {data.get('v', '')}")
     revision = data.get("rv")
     if not isinstance(revision, int) or isinstance(revision, bool) or revision == 0:
-        raise BadRequestError("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+        raise BadRequestError(f"{invalid}: incorrect encoded start resourceVersion (version {TOKEN_API_VERSION})")
     start = data.get("start")
     if not isinstance(start, str) or not start:
-        raise BadRequestError("invalid continue token: continue key is not valid: encoded start key empty (version meta.k8s.io/v1)")
-    if not start.startswith("/"):
-        start = "/" + start
-    if go_path_clean(start) != start:
-        raise BadRequestError(f"invalid continue token: continue key is not valid: {data['start']!r} escapes its prefix")
-    return key_prefix + start[1:], revision
+        raise BadRequestError(f"{invalid}: encoded start key empty (version {TOKEN_API_VERSION})")
+    rooted = start if start.startswith("/") else "/" + start
+    if go_path_clean(rooted) != rooted:
+        raise BadRequestError(f"{invalid}: {start}")
+    return key_prefix + rooted[1:], revision
 
 
 def prepare_continue_token(

@@ -18,10 +18,33 @@ class StorageError(Exception):
 
 
 class BadRequestError(StorageError):
-    """A malformed request: bad continue token, bad resourceVersion, negative limit."""
+    """A malformed request the storage or the cacher refuses: a bad continue token, an
+    unparsable resourceVersion, a resourceVersion beside a continue token."""
 
     status = 400
     reason = "BadRequest"
+
+
+class InvalidError(StorageError):
+    """ListOptions the request handler's validation refuses (``ValidateListOptions``,
+    apimachinery's meta/internalversion/validation): 422, every violation in one message,
+    as ``errors.NewInvalid(ListOptions.meta.k8s.io, "", errs)`` prints them."""
+
+    status = 422
+    reason = "Invalid"
+
+    def __init__(self, violations: list[str]) -> None:
+        joined = violations[0] if len(violations) == 1 else "[" + ", ".join(violations) + "]"
+        super().__init__(f'ListOptions.meta.k8s.io "" is invalid: {joined}')
+        self.violations = violations
+
+
+class InvalidKeyError(StorageError):
+    """A key with a ``.`` or ``..`` segment, or an empty one (etcd3 store's ``prepareKey``).
+    Upstream returns a plain error, which the API server answers with 500."""
+
+    status = 500
+    reason = "InternalError"
 
 
 class NotFoundError(StorageError):
@@ -35,26 +58,34 @@ class AlreadyExistsError(StorageError):
 
 
 class ResourceExpiredError(StorageError):
-    """The revision asked for was compacted away (etcd's ErrCompacted, Kubernetes' 410 Gone)."""
+    """The revision asked for was compacted away (etcd's ErrCompacted, Kubernetes' 410 Gone).
+
+    ``continue_token``: for a continuation whose revision was compacted, the token the
+    answer's ListMeta carries (revision -1: go on at the latest, inconsistently); "" else."""
 
     status = 410
     reason = "Expired"
+
+    def __init__(self, message: str, continue_token: str = "") -> None:
+        super().__init__(message)
+        self.continue_token = continue_token
 
 
 class TooLargeResourceVersionError(StorageError):
     """The cache (or etcd) has not reached the asked-for revision in time.
 
-    Kubernetes answers 504 Timeout with a retry-after of one second.
+    Kubernetes answers 504 Timeout; the watch cache asks the client to retry after one
+    second, the etcd3 store's minimum-revision check after 0 (``validateMinimumResourceVersion``).
     """
 
     status = 504
     reason = "Timeout"
-    retry_after_seconds = 1
 
-    def __init__(self, requested: int, current: int) -> None:
+    def __init__(self, requested: int, current: int, retry_after_seconds: int = 1) -> None:
         super().__init__(f"Too large resource version: {requested}, current: {current}")
         self.requested = requested
         self.current = current
+        self.retry_after_seconds = retry_after_seconds
 
 
 class IndexNotFoundError(StorageError):

@@ -7,10 +7,17 @@ exact revision, with etcd's paging rules.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 
-from storage.continue_token import decode_continue, prepare_continue_token
-from storage.errors import BadRequestError, TooLargeResourceVersionError
+from storage.continue_token import decode_continue, encode_continue, prepare_continue_token
+from storage.errors import (
+    BadRequestError,
+    InvalidKeyError,
+    ResourceExpiredError,
+    StorageError,
+    TooLargeResourceVersionError,
+)
 from storage.mvcc import KeyValue, RevisionedStorage, prefix_end
 from storage.selection import (
     MATCH_EXACT,
@@ -20,7 +27,6 @@ from storage.selection import (
     ListOptions,
     ListResult,
     parse_resource_version,
-    validate_list_options,
 )
 
 GetAttrs = Callable[[object], tuple[Labels, Fields]]
@@ -32,6 +38,57 @@ ObjectCopy = Callable[[object], object]
 
 # etcd3 store doubles its fetch size when selectors drop items, up to this many keys.
 MAX_FETCH_LIMIT = 10_000
+
+
+# interpretListError's answers to a compacted read (etcd3/errors.go).
+TOO_OLD_RESOURCE_VERSION = "The resourceVersion for the provided list is too old."
+CONTINUE_EXPIRED = ("The provided continue parameter is too old to display a consistent list result. You can "
+                    "start a new list without the continue parameter.")
+INCONSISTENT_CONTINUE = (
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list "
+    "without the continue parameter, or use the continue token in this response to retrieve the remainder of "
+    "the results. Continuing with the provided token results in an inconsistent list - objects that were "
+    "created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+
+
+def prepare_key(key: str) -> str:
+    """``prepareKey``'s checks: no ``.`` or ``..`` segment, not empty; the key itself.
+
+    Upstream refuses dot segments only, not every key ``path.Clean`` would change
+    (``//`` and a trailing ``/`` pass), and answers with a plain error (500). The
+    quoting is Go's ``%q`` for printable keys. O(len(key)).
+
+    >>> prepare_key("/pods/ns/a..b")
+    '/pods/ns/a..b'
+    >>> prepare_key("/foo/bar/../baz")
+    Traceback (most recent call last):
+    ...
+    storage.errors.InvalidKeyError: 500 InternalError: invalid key: "/foo/bar/../baz"
+    """
+    for dots in ("..", "."):
+        if (key == dots or key.startswith(dots + "/") or key.endswith("/" + dots)
+                or "/" + dots + "/" in key):
+            raise InvalidKeyError(f"invalid key: {json.dumps(key, ensure_ascii=False)}")
+    if key in ("", "/"):
+        raise InvalidKeyError(f"empty key: {json.dumps(key, ensure_ascii=False)}")
+    return key
+
+
+def interpret_list_error(paging: bool, continue_key: str, key_prefix: str) -> ResourceExpiredError:
+    """``interpretListError`` for a compacted read: the 410 a client is given.
+
+    ``paging``: the request carried a continue token. Then the answer carries a fresh
+    token at revision -1 from ``continue_key`` (where the failed read started), so that
+    the client may go on at the latest revision, inconsistently; if no token can be made
+    (a non-recursive list), only the advice to start again.
+    """
+    if not paging:
+        return ResourceExpiredError(TOO_OLD_RESOURCE_VERSION)
+    try:
+        token = encode_continue(continue_key, key_prefix, -1)
+    except ValueError:
+        return ResourceExpiredError(CONTINUE_EXPIRED)
+    return ResourceExpiredError(INCONSISTENT_CONTINUE, continue_token=token)
 
 
 class Etcd3Storage:
@@ -47,45 +104,50 @@ class Etcd3Storage:
 
     def create(self, key: str, obj: object) -> int:
         """Store a new object; return its resourceVersion (the write's revision)."""
-        return self.kv.create(key, obj)
+        return self.kv.create(prepare_key(key), obj)
 
     def create_many(self, items: Iterable[tuple[str, object]]) -> int:
         """Create objects one revision each, in order; return the last revision."""
-        return self.kv.create_many(items)
+        return self.kv.create_many((prepare_key(key), obj) for key, obj in items)
 
     def update(self, key: str, obj: object) -> int:
-        return self.kv.put(key, obj)
+        return self.kv.put(prepare_key(key), obj)
 
     def delete(self, key: str) -> int:
-        return self.kv.delete(key)
+        return self.kv.delete(prepare_key(key))
 
     def get_current_resource_version(self, resource_prefix: str) -> int:
         """``GetCurrentResourceVersionFromStorage``: a non-recursive, limit-1 read of the bare
         resource prefix, whose response header carries etcd's current revision."""
-        result = self.kv.range(resource_prefix, resource_prefix + "\x00", limit=1)
+        prefix = prepare_key(resource_prefix)
+        result = self.kv.range(prefix, prefix + "\x00", limit=1)
         return result.header_revision
 
     def get_list(self, key: str, options: ListOptions) -> ListResult:
         """``GetList``: one page at one revision, in key order.
 
-        - continue token: decoded against the key; its revision (if > 0) is the read revision;
+        - The key must be clean of ``.`` and ``..`` segments (``prepare_key``).
+        - Continue token (recursive lists only: a non-recursive list ignores it, as
+          upstream's): decoded against the key; its revision (if > 0) is the read revision;
           a resourceVersion other than "" or "0" beside it is a 400.
-        - Exact: read at RV. NotOlderThan: read the latest, then require it to be >= RV.
-          "" with limit > 0 and RV > 0 (legacy exact): read at RV. Otherwise the latest.
+        - Exact: read at RV. NotOlderThan: read the latest. "" on a recursive list with
+          limit > 0 and RV > 0 (legacy exact): read at RV. Otherwise the latest.
+        - After every read, a resourceVersion newer than the read's header revision is a
+          504 (``validateMinimumResourceVersion``), whatever the match.
+        - A compacted revision is a 410 worded by ``interpret_list_error``.
         - Selectors that drop items make it fetch again after the last examined key,
           doubling the fetch size up to 10000, until the page is full or the range ends.
+          An object whose attributes cannot be read is skipped, not an error.
         """
-        validate_list_options(options)
+        prepare_key(key)
         predicate = options.predicate
         key_prefix = key
         if options.recursive and not key_prefix.endswith("/"):
             key_prefix += "/"
         resource_version = options.resource_version
-        requested = parse_resource_version(resource_version)
+        paging_request = bool(predicate.continue_token)
         read_revision = 0
-        if predicate.continue_token:
-            if not options.recursive:
-                raise BadRequestError("continue is only supported for recursive lists")
+        if options.recursive and predicate.continue_token:
             start, continue_revision = decode_continue(predicate.continue_token, key_prefix)
             if resource_version not in ("", "0"):
                 raise BadRequestError("specifying resource version is not allowed when using continue")
@@ -93,14 +155,19 @@ class Etcd3Storage:
                 read_revision = continue_revision
         else:
             start = key_prefix
+            requested = parse_resource_version(resource_version)
             match = options.resource_version_match
             if match == MATCH_EXACT:
                 read_revision = requested
-            elif match == "" and predicate.limit > 0 and requested > 0:
-                read_revision = requested
+            elif match == "":
+                if options.recursive and predicate.limit > 0 and requested > 0:
+                    read_revision = requested
+            elif match != MATCH_NOT_OLDER_THAN:
+                raise StorageError(f"unknown ResourceVersionMatch value: {match}")
+        minimum = parse_resource_version(resource_version) if resource_version else None
 
         if not options.recursive:
-            return self._get_single(key, read_revision, requested, options)
+            return self._get_single(key, read_revision, minimum, paging_request, options)
 
         end = prefix_end(key_prefix)
         paging = predicate.limit > 0
@@ -110,7 +177,12 @@ class Etcd3Storage:
         has_more = False
         count = 0
         while True:
-            result = self.kv.range(start, end, read_revision, fetch_limit if paging else 0)
+            try:
+                result = self.kv.range(start, end, read_revision, fetch_limit if paging else 0)
+            except ResourceExpiredError:
+                raise interpret_list_error(paging_request, start, key_prefix) from None
+            if minimum is not None and minimum > result.header_revision:
+                raise TooLargeResourceVersionError(minimum, result.header_revision, retry_after_seconds=0)
             if read_revision == 0:
                 read_revision = result.header_revision
             has_more = result.more
@@ -127,22 +199,27 @@ class Etcd3Storage:
             fetch_limit = min(fetch_limit * 2, MAX_FETCH_LIMIT)
             start = last_key + "\x00"
 
-        if options.resource_version_match == MATCH_NOT_OLDER_THAN and read_revision < requested:
-            raise TooLargeResourceVersionError(requested, read_revision)
         token, remaining = prepare_continue_token(last_key, key_prefix, read_revision, count, has_more, predicate)
         return ListResult(items, read_revision, token, remaining)
 
-    def _get_single(self, key: str, read_revision: int, requested: int, options: ListOptions) -> ListResult:
-        kv = self.kv.get(key, read_revision)
-        revision = read_revision or self.kv.current_revision
-        if options.resource_version_match == MATCH_NOT_OLDER_THAN and revision < requested:
-            raise TooLargeResourceVersionError(requested, revision)
-        items = [self._decode(kv.value)] if kv is not None and self._matches(kv, options) else []
-        return ListResult(items, revision)
+    def _get_single(self, key: str, read_revision: int, minimum: int | None, paging_request: bool,
+                    options: ListOptions) -> ListResult:
+        """The non-recursive GetList: one key, read at ``read_revision`` (0: the latest)."""
+        try:
+            result = self.kv.range(key, key + "\x00", read_revision, 1)
+        except ResourceExpiredError:
+            raise interpret_list_error(paging_request, "", key) from None
+        if minimum is not None and minimum > result.header_revision:
+            raise TooLargeResourceVersionError(minimum, result.header_revision, retry_after_seconds=0)
+        items = [self._decode(kv.value) for kv in result.kvs if self._matches(kv, options)]
+        return ListResult(items, read_revision or result.header_revision)
 
     def _matches(self, kv: KeyValue, options: ListOptions) -> bool:
         predicate = options.predicate
         if predicate.empty:
             return True
-        labels, fields = self._get_attrs(kv.value)
+        try:
+            labels, fields = self._get_attrs(kv.value)
+        except Exception:  # noqa: BLE001 - whatever the attribute function raises, upstream skips the object
+            return False
         return predicate.matches_object_attributes(labels, fields)

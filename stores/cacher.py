@@ -20,7 +20,6 @@ from storage.selection import (
     ListResult,
     SelectionPredicate,
     parse_resource_version,
-    validate_list_options,
 )
 from stores.element import StoreElement
 from stores.protocol import Store
@@ -53,6 +52,14 @@ def should_delegate_list(options: ListOptions) -> bool:
     if match not in ("", MATCH_NOT_OLDER_THAN):
         return True
     return match == "" and options.predicate.limit > 0 and options.resource_version not in ("", "0")
+
+
+def compute_list_limit(options: ListOptions) -> int:
+    """``computeListLimit``: the page size the cache cuts at, 0 for none. RV "0" means "any
+    state", served whole, without pagination; a limit below 1 is no limit (no layer of
+    upstream refuses a negative one)."""
+    limit = options.predicate.limit
+    return 0 if limit < 0 or options.resource_version == "0" else limit
 
 
 def select_page(
@@ -113,7 +120,6 @@ class Cacher:
         lets a request that lists ``metadata.namespace`` as an index field use that index.
         Errors are StorageError subclasses with the HTTP status upstream would send.
         """
-        validate_list_options(options)
         if should_delegate_list(options):
             self.metrics.delegated_lists += 1
             return self.storage.get_list(key, options)
@@ -142,9 +148,7 @@ class Cacher:
             return self.storage.get_list(key, options)
 
         self.metrics.cache_lists += 1
-        # computeListLimit: RV "0" means "any state", served whole, without pagination.
-        limit = 0 if resource_version == "0" else predicate.limit
-        objects, last_key, has_more = select_page(candidates, predicate, limit)
+        objects, last_key, has_more = select_page(candidates, predicate, compute_list_limit(options))
         token, remaining = prepare_continue_token(last_key, key, cache_rv, len(candidates), has_more, predicate)
         # Materialise by value, as upstream's GetList does: the list's Items are new objects
         # copied from the cached ones (a Go struct copy: a new pod whose fields hold the same

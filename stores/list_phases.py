@@ -37,8 +37,8 @@ from collections.abc import Callable, Mapping
 
 from storage.continue_token import prepare_continue_token
 from storage.errors import IndexNotFoundError, StorageError
-from storage.selection import ListOptions, ListResult, parse_resource_version, validate_list_options
-from stores.cacher import Cacher, select_page, should_delegate_list
+from storage.selection import ListOptions, ListResult, parse_resource_version
+from stores.cacher import Cacher, compute_list_limit, select_page, should_delegate_list
 from stores.watch_cache import filter_prefix_and_order
 
 PHASES: tuple[str, ...] = ("request", "revision", "freshness", "candidates", "filter_sort", "select", "copy", "token",
@@ -75,7 +75,6 @@ def timed_get_list(cacher: Cacher, key: str, options: ListOptions, request_names
     storage is not modelled here: a request that would take it raises StorageError.
     """
     started = clock()
-    validate_list_options(options)
     if should_delegate_list(options):
         mark = clock()
         result = cacher.storage.get_list(key, options)
@@ -119,8 +118,7 @@ def timed_get_list(cacher: Cacher, key: str, options: ListOptions, request_names
         if sort_needed:
             candidates = filter_prefix_and_order(prepared_key, candidates)
         after_sort = clock()
-    limit = 0 if resource_version == "0" else predicate.limit
-    objects, last_key, has_more = select_page(candidates, predicate, limit)
+    objects, last_key, has_more = select_page(candidates, predicate, compute_list_limit(options))
     after_select = clock()
     items = list(map(cacher._copy_object, objects))
     after_copy = clock()

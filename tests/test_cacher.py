@@ -8,12 +8,13 @@ import time
 
 import pytest
 
-from storage.errors import BadRequestError, StorageError, TooLargeResourceVersionError
+from storage.errors import BadRequestError, InvalidError, StorageError, TooLargeResourceVersionError
 from storage.etcd3 import Etcd3Storage
 from storage.mvcc import RevisionedStorage
 from storage.selection import ListOptions, MatchValue, SelectionPredicate, Selector
 from stores import STORE_NAMES, open_store
 from stores.cacher import Cacher, should_delegate_list
+from stores.list_handler import list_resource
 from stores.watch_cache import filter_prefix_and_order, has_path_prefix
 from workloads import Pod, copy_pod, pod_attrs, pod_key
 
@@ -187,21 +188,60 @@ def test_field_selector_on_the_node_index() -> None:
 
 
 @pytest.mark.parametrize("options, message", [
-    (ListOptions(predicate=SelectionPredicate(limit=-1)), "limit"),
-    (ListOptions("abc", ""), "resourceVersion"),
-    (ListOptions("12abc", "NotOlderThan"), "resourceVersion"),
-    (ListOptions("5", "Newest"), "resourceVersionMatch"),
-    (ListOptions(predicate=SelectionPredicate(limit=1, continue_token="bm90LWEtdG9rZW4")), "continue"),
+    (ListOptions("abc", ""), "invalid resource version"),
+    (ListOptions("12abc", "NotOlderThan"), "invalid resource version"),
+    (ListOptions(predicate=SelectionPredicate(limit=1, continue_token="bm90LWEtdG9rZW4")), "invalid continue token"),
 ])
 @pytest.mark.parametrize("store_name", STORE_NAMES)
 def test_bad_input_is_a_clear_400_and_changes_nothing(store_name: str, options: ListOptions, message: str) -> None:
     storage, cacher = populated(store_name)
     before = names(cacher.get_list("/pods/", ListOptions()))
     with pytest.raises(BadRequestError) as error:
-        cacher.get_list("/pods/", options)
+        list_resource(cacher, "/pods/", options)
     assert error.value.status == 400 and message in str(error.value)
     assert names(cacher.get_list("/pods/", ListOptions())) == before
     assert storage.kv.current_revision == cacher.watch_cache.resource_version == 7
+
+
+@pytest.mark.parametrize("options, violation", [
+    (ListOptions("5", "Newest"), 'resourceVersionMatch: Unsupported value: "Newest": supported values: '
+                                 '"Exact", "NotOlderThan", ""'),
+    (ListOptions("", "NotOlderThan"), "resourceVersionMatch is forbidden unless resourceVersion is provided"),
+    (ListOptions("0", "Exact"), 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+    (ListOptions("5", "NotOlderThan", SelectionPredicate(limit=1, continue_token="abc")),
+     "resourceVersionMatch is forbidden when continue is provided"),
+])
+def test_the_handler_refuses_what_validate_list_options_forbids_with_422(options: ListOptions, violation: str) -> None:
+    """Case 8 of the upstream-tests issue: ValidateListOptions, at the handler, 422 Invalid."""
+    _, cacher = populated("btree")
+    with pytest.raises(InvalidError) as error:
+        list_resource(cacher, "/pods/", options)
+    assert error.value.status == 422 and violation in str(error.value)
+    assert str(error.value).startswith('422 Invalid: ListOptions.meta.k8s.io "" is invalid: ')
+
+
+def test_the_handler_lists_every_violation() -> None:
+    _, cacher = populated("btree")
+    with pytest.raises(InvalidError) as error:
+        list_resource(cacher, "/pods/", ListOptions("", "Newest", SelectionPredicate(continue_token="abc")))
+    assert len(error.value.violations) == 3 and "[resourceVersionMatch: Forbidden" in str(error.value)
+
+
+def test_the_cacher_delegates_an_unknown_match_and_the_storage_refuses_it() -> None:
+    _, cacher = populated("btree")
+    with pytest.raises(StorageError, match="unknown ResourceVersionMatch value: Newest"):
+        cacher.get_list("/pods/", ListOptions("5", "Newest"))
+
+
+@pytest.mark.parametrize("store_name", STORE_NAMES)
+@pytest.mark.parametrize("resource_version", ["", "0", "7"])
+def test_a_negative_limit_is_no_limit(store_name: str, resource_version: str) -> None:
+    """Case 7: no layer of upstream refuses a negative limit; the cacher and the storage
+    (legacy exact needs limit > 0) read it as no limit."""
+    _, cacher = populated(store_name)
+    everything = names(cacher.get_list("/pods/", ListOptions(resource_version)))
+    negative = list_resource(cacher, "/pods/", ListOptions(resource_version, predicate=SelectionPredicate(limit=-1)))
+    assert names(negative) == everything and negative.continue_token == ""
 
 
 def test_errors_are_storage_errors_with_a_status() -> None:
