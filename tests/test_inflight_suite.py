@@ -110,6 +110,9 @@ def test_report_has_the_tables_memory_simulation_and_plot(smoke_run: Path,
     marker = re.search(r"^marker +\d+ +\d+ +(\d+)", text, re.MULTILINE)
     listed = re.search(r"^list +\d+ +\d+ +(\d+)", text, re.MULTILINE)
     assert marker and listed and int(marker.group(1)) > 0 and int(listed.group(1)) == 0
+    # Case 13 of the upstream-tests issue: why upstream's regression case no longer shows the bug.
+    assert "## Checking the bug against upstream's own test" in text and "#122629" in text
+    assert "**the first design passes the case**" in text
     assert "storelist run --preset inflight-smoke" in text and "## Environment" in text
     # A second report is refused without --force and leaves the first alone.
     before = (smoke_run / "report.md").read_text()
