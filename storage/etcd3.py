@@ -18,7 +18,7 @@ from storage.errors import (
     StorageError,
     TooLargeResourceVersionError,
 )
-from storage.mvcc import KeyValue, RevisionedStorage, prefix_end
+from storage.mvcc import KeyValue, RangeResult, RevisionedStorage, prefix_end
 from storage.selection import (
     MATCH_EXACT,
     MATCH_NOT_OLDER_THAN,
@@ -67,15 +67,12 @@ def prepare_key(key: str) -> str:
     ...
     storage.errors.InvalidKeyError: 500 InternalError: invalid key: "/foo/bar/../baz"
     """
-    if "." not in key:  # the common case, one scan: no dot segment can be there
-        if key in ("", "/"):
-            raise InvalidKeyError(f"empty key: {json.dumps(key, ensure_ascii=False)}")
-        return key
-    for dots in ("..", "."):
-        if (key == dots or key.startswith(dots + "/") or key.endswith("/" + dots)
-                or "/" + dots + "/" in key):
-            raise InvalidKeyError(f"invalid key: {json.dumps(key, ensure_ascii=False)}")
-    if key in ("", "/"):
+    if "." in key:  # one scan first: a key without a dot has no dot segment
+        for dots in ("..", "."):
+            if (key == dots or key.startswith(dots + "/") or key.endswith("/" + dots)
+                    or "/" + dots + "/" in key):
+                raise InvalidKeyError(f"invalid key: {json.dumps(key, ensure_ascii=False)}")
+    elif key in ("", "/"):
         raise InvalidKeyError(f"empty key: {json.dumps(key, ensure_ascii=False)}")
     return key
 
@@ -157,6 +154,7 @@ class Etcd3Storage:
             start, continue_revision = decode_continue(predicate.continue_token, key_prefix)
             if resource_version not in ("", "0"):
                 raise BadRequestError("specifying resource version is not allowed when using continue")
+            requested = 0
             if continue_revision > 0:
                 read_revision = continue_revision
         else:
@@ -170,10 +168,13 @@ class Etcd3Storage:
                     read_revision = requested
             elif match != MATCH_NOT_OLDER_THAN:
                 raise StorageError(f"unknown ResourceVersionMatch value: {match}")
-        minimum = parse_resource_version(resource_version) if resource_version else None
+        # validateMinimumResourceVersion's bound: none for "", else the parsed resourceVersion.
+        minimum = requested if resource_version else None
 
         if not options.recursive:
-            return self._get_single(key, read_revision, minimum, paging_request, options)
+            result = self._read(key, key + "\x00", read_revision, 1, minimum, paging_request, "", key)
+            items = [self._decode(kv.value) for kv in result.kvs if self._matches(kv, options)]
+            return ListResult(items, read_revision or result.header_revision)
 
         end = prefix_end(key_prefix)
         paging = predicate.limit > 0
@@ -183,12 +184,8 @@ class Etcd3Storage:
         has_more = False
         count = 0
         while True:
-            try:
-                result = self.kv.range(start, end, read_revision, fetch_limit if paging else 0)
-            except ResourceExpiredError:
-                raise interpret_list_error(paging_request, start, key_prefix) from None
-            if minimum is not None and minimum > result.header_revision:
-                raise TooLargeResourceVersionError(minimum, result.header_revision, retry_after_seconds=0)
+            result = self._read(start, end, read_revision, fetch_limit if paging else 0, minimum, paging_request,
+                                start, key_prefix)
             if read_revision == 0:
                 read_revision = result.header_revision
             has_more = result.more
@@ -208,17 +205,19 @@ class Etcd3Storage:
         token, remaining = prepare_continue_token(last_key, key_prefix, read_revision, count, has_more, predicate)
         return ListResult(items, read_revision, token, remaining)
 
-    def _get_single(self, key: str, read_revision: int, minimum: int | None, paging_request: bool,
-                    options: ListOptions) -> ListResult:
-        """The non-recursive GetList: one key, read at ``read_revision`` (0: the latest)."""
+    def _read(self, start: str, end: str | None, revision: int, limit: int, minimum: int | None,
+              paging_request: bool, continue_key: str, key_prefix: str) -> RangeResult:
+        """One etcd read of GetList's loop, with what upstream checks around each: a
+        compacted revision becomes ``interpret_list_error``'s 410, and a ``minimum`` newer
+        than the read's header revision a 504 (``validateMinimumResourceVersion``, whose
+        retry-after is 0)."""
         try:
-            result = self.kv.range(key, key + "\x00", read_revision, 1)
+            result = self.kv.range(start, end, revision, limit)
         except ResourceExpiredError:
-            raise interpret_list_error(paging_request, "", key) from None
+            raise interpret_list_error(paging_request, continue_key, key_prefix) from None
         if minimum is not None and minimum > result.header_revision:
             raise TooLargeResourceVersionError(minimum, result.header_revision, retry_after_seconds=0)
-        items = [self._decode(kv.value) for kv in result.kvs if self._matches(kv, options)]
-        return ListResult(items, read_revision or result.header_revision)
+        return result
 
     def _matches(self, kv: KeyValue, options: ListOptions) -> bool:
         predicate = options.predicate
