@@ -1,7 +1,7 @@
 """The worker base: one pyperf benchmark in a ``pyperf.Runner``, for every suite's worker module.
 
-A worker module (``bench.storelist.worker``, ``bench.storelist.createlist_worker``,
-``bench.inflight.worker``) says which options name its cell and how to time it; this
+A worker module of the unpaired design (``bench.storelist.worker``,
+``bench.storelist.createlist_worker``, ``bench.storelist.write_worker``) says which options name its cell and how to time it; this
 base does the rest the same way for all: pyperf's manager spawns worker processes of
 the same module with the same cell options, only worker processes record metadata
 (the cell's and ``bench.environment``'s), a wrong answer ends the process with one

@@ -28,6 +28,7 @@ from benchstat.render import format_table
 from reports.environment import environment_section
 from reports.markdown import md_table
 from reports.plots import Line, log_lines, palette
+from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.tables import resumed_note, run_caveats, run_table
 from reports.writing import ReportError, ReportOutcome, refuse_existing, write_report_text
 from scheduling.simulate import SimulationReport, format_simulation
@@ -148,17 +149,31 @@ def _plot(run_dir: Path, table: AnalyzedTable) -> tuple[Path, str] | None:
 
 def sample_section(run: RunResults) -> str:
     settings = run.manifest.settings if run.manifest else {}
-    wall_factor = f"{InFlightFacts.of(run.manifest).wall_factor:g}" if run.manifest else "?"
+    facts = InFlightFacts.of(run.manifest) if run.manifest else None
+    wall_factor = f"{facts.wall_factor:g}" if facts else "?"
     counts = sorted(set(run.sample_counts().values()))
-    return (f"Each sample is one pyperf run (one worker process, `bench/inflight/worker.py`) summarised by the mean of "
-            f"its {settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s); a value is the "
-            "time spent in the operation over `loops` repetitions divided by `loops` (`scheduling/costs.py`: the real "
-            "queue, setup excluded; Pop and Done are timed one call at a time, so they include one `perf_counter` pair). "
-            "Loops are chosen once per (cell, tracker) by doubling until the timed part reaches "
-            f"{settings.get('min_time', '?')} s or a whole call {wall_factor}× that (a Pop's untimed events and Done "
-            "can cost a thousand times the Pop), then fixed for every sample. Worker processes ran in rounds, the two "
-            "trackers of a cell back to back in an order rotated each round (`bench/executor.py`). "
-            f"Samples per cell: {', '.join(f'n={n}' for n in counts) or 'none'}.\n")
+    operation = ("the time spent in the operation over `loops` repetitions divided by `loops` (`scheduling/costs.py`: "
+                 "the real queue, setup excluded; Pop and Done are timed one call at a time, so they include one "
+                 "`perf_counter` pair)")
+    samples = f"Samples per cell: {', '.join(f'n={n}' for n in counts) or 'none'}.\n"
+    if facts is None or facts.design != "paired":
+        return (f"Each sample is one pyperf run (one worker process per tracker) summarised by the mean of its "
+                f"{settings.get('values', '?')} values after {settings.get('warmups', '?')} warm-up(s); a value is "
+                f"{operation}. Loops were chosen once per (cell, tracker) by doubling until the timed part reached "
+                f"{settings.get('min_time', '?')} s or a whole call {wall_factor}× that, then fixed for every sample. "
+                "Worker processes ran in rounds, the two trackers of a cell back to back in an order rotated each "
+                f"round (`bench/executor.py`). {samples}")
+    return ("Paired design: each sample is one worker process (`bench/inflight/worker.py`) that times both trackers "
+            f"of a cell in {settings.get('blocks', '?')} rounds of blocks after {settings.get('warmups', '?')} "
+            "warm-up round(s), one block per tracker, the order rotated from round to round. A block's value is "
+            f"{operation}, on the wall clock (a CPU-clock read costs about 1 µs here, as much as a Pop). A block "
+            f"holds enough repetitions for {settings.get('block_time', '?')} s of timed operation or a whole call of "
+            f"{wall_factor}× that, whichever comes first (a Pop's untimed events and Done can cost a thousand times "
+            "the Pop), calibrated in the cell's first process and kept. The ratio table's estimate per process is "
+            "the median of its per-round ratios list ÷ marker; the processes, independent, give the Hodges-Lehmann "
+            "estimate and the interval that inverts the Wilcoxon signed-rank test (`benchstat/paired.py`), as in "
+            "the StoreList report. The benchstat table is each tracker's seconds per operation, a sample being the "
+            f"mean of a process's blocks. {samples}")
 
 
 def reproduce_section(run: RunResults) -> str:
@@ -184,6 +199,10 @@ UPSTREAM_REGRESSION_CASE = (
     "v1.29's queue recorded anyway.\n")
 
 
+RATIO_INTRO = ("Per cell, list ÷ marker measured side by side in each process, with its 95% confidence interval "
+               "and the signed-rank test (`~` where the interval contains 1): below 1 the fix is cheaper.\n")
+
+
 def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[MemoryPoint] | None,
                   simulation: SimulationReport | None, plot: tuple[Path, str] | None, caveats: Sequence[str]) -> str:
     """The report's Markdown (the plot already drawn, referenced by file name)."""
@@ -201,6 +220,7 @@ def render_report(run: RunResults, table: AnalyzedTable, memory: Sequence[Memory
         "[/EventsPerPop=<events received per Pop>]`.\n",
         f"## Status\n\n{status}\n",
         f"## Benchstat table\n\n```\n{format_table(bench_table, 'text').rstrip()}\n```\n",
+        f"## Ratios, paired\n\n{RATIO_INTRO}\n```\n{format_ratio_table(run, ratio_rows(run), 'text').rstrip()}\n```\n",
         f"## At the largest in-flight count\n\n{largest_in_flight_section(table)}",
         f"## Memory\n\n{memory_section(memory)}",
         f"## Simulation\n\n{simulation_section(simulation)}",

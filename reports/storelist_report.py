@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from bench.blocks import TIMED_SECONDS_KEY
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.files import RunDirError
 from bench.rundir.copy_file import load_copy_costs
@@ -276,7 +277,7 @@ def measuring_share(run: RunResults) -> float | None:
     """The share of the run's wall time spent inside timed loops (paired samples record it), None if unknown."""
     if run.manifest is None or not run.manifest.finished:
         return None
-    timed = sum(float(meta.get("storelist_timed_seconds", 0.0)) for results in run.configurations.values()
+    timed = sum(float(meta.get(TIMED_SECONDS_KEY, 0.0)) for results in run.configurations.values()
                 for cell in run.cell_names() for meta in results.run_metadata(cell))
     started, finished = (datetime.fromisoformat(stamp) for stamp in (run.manifest.started, run.manifest.finished))
     wall = (finished - started).total_seconds()

@@ -104,8 +104,7 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
     storelist_only = [option for option, value in (
         ("--namespaces", args.namespaces), ("--pods-per-namespace", args.pods_per_namespace),
         ("--nodes", args.nodes), ("--seed", args.seed), ("--sweep-total", args.sweep_total),
-        ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes),
-        ("--blocks", args.blocks), ("--block-time", args.block_time)) if value is not None]
+        ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes)) if value is not None]
     storelist_only += [option for option, value, default in (
         ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, None),
         ("--pods", args.pods, Profiles().pods), ("--indexers", args.indexers, Profiles().indexers),
@@ -115,6 +114,11 @@ def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
     if storelist_only:
         raise ValueError(f"preset {args.preset} times both trackers on fixed workloads; "
                          f"only StoreList presets take {', '.join(storelist_only)}")
+    unpaired_only = [option for option, value in (("--values", args.values), ("--min-time", args.min_time))
+                     if value is not None]
+    if unpaired_only:
+        raise ValueError(f"preset {args.preset} times both trackers in blocks (the paired design); "
+                         f"{', '.join(unpaired_only)} size unpaired values: use --blocks and --block-time")
     mode, settings = sample_settings(args)
     return InFlightPlan(args.output or default_run_dir(), INFLIGHT_PRESETS[args.preset], settings, mode)
 

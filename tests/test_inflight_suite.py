@@ -30,9 +30,9 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_dir = tmp_path_factory.mktemp("inflight") / "run"
-    # One sample of two values per (cell, tracker): the pipeline, not the figures, is under test.
-    status = main(["run", "--preset", "inflight-smoke", "--processes", "1", "--values", "2", "--warmups", "0",
-                   "--min-time", "0.002", "-o", str(run_dir)])
+    # Two samples of three short blocks per cell: the pipeline, not the figures, is under test.
+    status = main(["run", "--preset", "inflight-smoke", "--processes", "2", "--blocks", "3", "--warmups", "0",
+                   "--block-time", "0.002", "-o", str(run_dir)])
     assert status == 0
     return run_dir
 
@@ -84,10 +84,30 @@ def test_worker_metadata_names_the_tracker_and_the_cell(smoke_run: Path) -> None
     assert "git_revision" in metadata and "version_pyperf" in metadata
 
 
+def test_both_trackers_of_a_cell_are_timed_in_one_process_per_round(smoke_run: Path) -> None:
+    import pyperf
+    manifest = read_manifest(smoke_run)
+    assert manifest is not None and manifest.facts["design"] == "paired"
+    suites = {tracker: pyperf.BenchmarkSuite.load(str(smoke_run / f"{tracker}.json")) for tracker in ("marker", "list")}
+    for cell in SMOKE.cells:
+        runs = {tracker: suite.get_benchmark(cell.name).get_runs() for tracker, suite in suites.items()}
+        assert [len(r) for r in runs.values()] == [2, 2]  # one run per round and tracker
+        for marker_run, list_run in zip(*runs.values()):
+            assert marker_run.get_metadata()["storelist_round"] == list_run.get_metadata()["storelist_round"]
+            assert len(marker_run.values) == len(list_run.values) == 3
+            assert marker_run.get_metadata()["storelist_ratio"] == 1.0
+            # The process's ratio is the median of its per-block ratios, list ÷ marker.
+            ratios = sorted(b / a for a, b in zip(marker_run.values, list_run.values))
+            assert list_run.get_metadata()["storelist_ratio"] == pytest.approx(ratios[1])
+            assert list_run.get_metadata()["storelist_design"] == "paired"
+        # Loops calibrated in round 1 are kept by round 2.
+        assert len({run.get_metadata()["loops"] for run in runs["list"]}) == 1
+
+
 def test_compare_has_the_trackers_as_columns_marker_first(smoke_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(capsys, "compare", str(smoke_run))
     assert status == 0
-    header = out.splitlines()[2]
+    header = next(line for line in out.splitlines() if "marker" in line)
     assert header.index("marker") < header.index("list")
     for cell in SMOKE.cells:
         assert cell.name in out
@@ -114,6 +134,12 @@ def test_report_has_the_tables_memory_simulation_and_plot(smoke_run: Path,
     assert "## Checking the bug against upstream's own test" in text and "#122629" in text
     assert "**the first design passes the case**" in text
     assert "storelist run --preset inflight-smoke" in text and "## Environment" in text
+    ratios = text[text.index("## Ratios, paired"):text.index("## At the largest")]
+    assert "ratio to marker (wall clock)" in ratios
+    for cell in SMOKE.cells:
+        # Two processes are too few for a finite interval; the estimate is there.
+        assert re.search(rf"^{re.escape(cell.name)} +[\d.]+ ± ∞ .*n=2\)$", ratios, re.MULTILINE), cell.name
+    assert "Paired design" in text
     # A second report is refused without --force and leaves the first alone.
     before = (smoke_run / "report.md").read_text()
     status, _, err = run_cli(capsys, "report", str(smoke_run))
@@ -124,6 +150,14 @@ def test_report_has_the_tables_memory_simulation_and_plot(smoke_run: Path,
 def test_unknown_preset_is_refused_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(capsys, "run", "--preset", "inflight-huge", "-o", str(tmp_path / "out"))
     assert status == 2 and "unknown preset 'inflight-huge'" in err and "inflight-smoke" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("argv", [["--values", "3"], ["--min-time", "0.1"]])
+def test_unpaired_sizes_are_refused_for_the_paired_in_flight_suite(argv: list[str], tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "run", "--preset", "inflight-smoke", *argv, "-o", str(tmp_path / "out"))
+    assert status == 2 and "use --blocks and --block-time" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 

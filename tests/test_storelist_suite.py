@@ -27,7 +27,6 @@ from bench.storelist.suite import StoreListPlan, ordered_stores
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CellTimer
 from bench.storelist.fixture import Profiles
-from bench.storelist.paired_worker import grow_loops, settle_loops, time_blocks
 from bench.storelist.worker import case_from_args, run_metadata
 from reports.published import load_published
 from stores import STORE_NAMES
@@ -262,45 +261,6 @@ def test_the_paired_design_times_all_configurations_of_a_cell_in_one_process_per
         assert all(len(values) == 4 for values in run.configurations[store].samples.values())
     ratios = [meta["storelist_ratio"] for meta in run.configurations["map"].run_metadata(cells[0])]
     assert ratios == [4.0] * 4
-
-
-def test_a_paired_worker_rotates_the_order_block_by_block() -> None:
-    order: list[str] = []
-
-    class Timer:
-        def __init__(self, store: str) -> None:
-            self.store = store
-
-        def __call__(self, loops: int) -> float:
-            order.append(self.store)
-            return 1e-6 * loops
-
-    stores = ["a", "b", "c"]
-    times = time_blocks({store: Timer(store) for store in stores}, {store: 10 for store in stores},  # type: ignore[misc]
-                        first_round=1, rounds=3)
-    assert order == [*rotated(stores, 1), *rotated(stores, 2), *rotated(stores, 3)]
-    assert times == {store: [1e-6] * 3 for store in stores}
-
-
-def test_calibration_settles_on_the_count_that_fills_a_block_whatever_its_growth_path() -> None:
-    def timer_with_cold_start(cold_seconds: float) -> Callable[[int], float]:
-        calls = 0
-
-        def timer(loops: int) -> float:  # 25 µs per request; the very first call is cold
-            nonlocal calls
-            calls += 1
-            return loops * 25e-6 + (cold_seconds if calls == 1 else 0.0)
-
-        return timer
-
-    # A first request 25 µs slower grows 1 -> 220 -> 440, one 5 µs slower 1 -> 367 -> 734:
-    # the growth alone would keep either; the median of the repeats gives 400 both times.
-    for cold, grown in ((25e-6, 440), (5e-6, 734)):
-        timer = timer_with_cold_start(cold)
-        assert grow_loops(timer, 0.01) == grown
-        assert settle_loops(timer, grown, 0.01) == 400
-    slow = lambda loops: 0.05 * loops  # noqa: E731 - a request longer than a block
-    assert grow_loops(slow, 0.01) == 1 and settle_loops(slow, 1, 0.01) == 1
 
 
 def test_a_primed_timer_issues_one_untimed_request_before_a_block_of_several() -> None:

@@ -1,71 +1,45 @@
 """The in-flight suite: an in-flight preset as a run of the executor, one pyperf JSON file per tracker.
 
-The sample design is ``bench.executor``'s: ``processes`` rounds, each starting one
-worker process (``bench.inflight.worker``) per (cell, tracker), a cell's trackers back
-to back, their order rotated each round, so a drift of machine noise hits both
-trackers alike.
+The sample design is the StoreList suite's paired one: ``processes`` rounds, each
+starting one worker process (``bench.inflight.worker``) per cell that times both
+trackers in interleaved blocks, so each process gives a ratio list ÷ marker measured
+side by side, and the processes give its interval (``reports.ratio_table``).
 
-One difference: loops are chosen here, not by pyperf. pyperf calibrates on the time a
-function *returns*, which for Pop is microseconds while each repetition also runs,
-untimed, its events and a Done (up to milliseconds for the marker tracker with many
-events). Calibrating on the timed part alone would make one value last tens of
-seconds. :func:`choose_loops` therefore doubles the loops, in this process, until
-either the timed part reaches ``min_time`` or the whole call reaches
-``WALL_FACTOR x min_time``; every worker of that (cell, tracker) then gets ``--loops``,
-so all its samples time the same number of repetitions (and no calibration process
-is needed).
+Loops: a block's repetitions are calibrated in the cell's first-round worker, by the
+timed part and by the whole call (``bench.inflight.worker.WALL_FACTOR``), and kept for
+its later rounds (``bench.executor``), so all samples of a (cell, tracker) time the
+same number of repetitions.
 
 Before the rounds the run records the trackers' memory (``scheduling.costs.tracker_memory``)
 and the simulation of the default workload (``scheduling.simulate``) in its
 directory (``bench.rundir.inflight_files``), so the report shows what this revision
 of the code did.
 
-Cost: processes x cells x 2 worker processes, each ~0.4 s of start-up plus (warmups +
-values) values of at most WALL_FACTOR x min_time; plus ~1 s per (cell, tracker) to
-choose loops, ~2 s of simulation and a few seconds of memory measurement.
+Cost: processes x cells worker processes, each ~0.4 s of start-up, the two trackers'
+set-up (up to ~6 s for the marker tracker at 1000 pods in flight and 100 events per
+Pop, whose every untimed Done walks ~10^5 events) and (warmups + blocks + 5) x 2 blocks
+of at most WALL_FACTOR x block_time; plus ~2 s of simulation and a few seconds of
+memory measurement.
 """
 
 from __future__ import annotations
 
 import shlex
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.environment import describe_environment
-from bench.executor import Progress, rotated, utc_now
+from bench.executor import Progress, utc_now
 from bench.inflight.cells import InFlightCell
 from bench.inflight.presets import InFlightPreset
-from bench.inflight.worker import InFlightWorker, cell_arguments
+from bench.inflight.worker import MODULE, WALL_FACTOR, cell_arguments
 from bench.rundir.facts import InFlightFacts
 from bench.rundir.inflight_files import save_simulation, save_tracker_memory
 from bench.rundir.manifest import RunManifest
-from bench.sampling import SampleSettings, check_mode, pyperf_options, sampling_options
+from bench.sampling import SampleSettings, check_mode, sampling_options
 from scheduling.costs import tracker_memory
 from scheduling.simulate import SimulationConfig, simulate
 from scheduling.tracker import TRACKER_NAMES
-
-# A value may last at most this many times min_time, setup and untimed work included.
-WALL_FACTOR = 5.0
-MAX_LOOPS = 1 << 24
-
-
-def choose_loops(cell: InFlightCell, tracker: str, min_time: float, wall_factor: float = WALL_FACTOR) -> int:
-    """Repetitions per value: doubled until the timed part reaches ``min_time`` or a
-    whole call (setup and untimed work included) reaches ``wall_factor x min_time``.
-
-    Cost: about twice the last call, i.e. at most ~2 x wall_factor x min_time.
-    """
-    loops = 1
-    while loops < MAX_LOOPS:
-        started = time.perf_counter()
-        timed = cell.time(loops, tracker)
-        wall = time.perf_counter() - started
-        if timed >= min_time or wall >= wall_factor * min_time:
-            return loops
-        loops *= 2
-    return loops
-
 
 @dataclass
 class InFlightPlan:
@@ -77,7 +51,6 @@ class InFlightPlan:
     mode: str = "default"
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     configurations: tuple[str, ...] = TRACKER_NAMES
-    _loops: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
@@ -97,27 +70,27 @@ class InFlightPlan:
         return RunManifest(suite="inflight", preset=self.preset.name, configurations=list(self.configurations),
                            benchmarks=self.cell_names(), seed=self.simulation.seed, settings=asdict(self.settings),
                            mode=self.mode, command=self.command(), environment=describe_environment(),
-                           started=utc_now(), facts=InFlightFacts(WALL_FACTOR).to_dict())
+                           started=utc_now(), facts=InFlightFacts(WALL_FACTOR, "paired").to_dict())
 
     def prepare(self, progress: Progress) -> None:
-        """Record the trackers' memory and the simulation, then choose every cell's loops."""
+        """Record the trackers' memory and the simulation."""
         progress.note("measuring memory (tracemalloc) and simulating the default workload")
         save_tracker_memory(self.run_dir, [tracker_memory(tracker, in_flight, events)
                                            for in_flight, events in self.preset.memory_points()
                                            for tracker in self.configurations])
         save_simulation(self.run_dir, simulate(self.simulation))
-        progress.note(f"choosing loops for {len(self._cells)} cells x {len(self.configurations)} trackers")
-        self._loops = {(name, tracker): self.settings.loops or choose_loops(cell, tracker, self.settings.min_time)
-                       for name, cell in self._cells.items() for tracker in self.configurations}
 
     def initial_loops(self, cell: str, configuration: str) -> int:
-        return self._loops[cell, configuration]
+        return self.settings.loops  # 0: calibrated by the cell's first worker
 
     def units(self, cell: str, round_index: int) -> list[tuple[str, ...]]:
-        return [(tracker,) for tracker in rotated(self.configurations, round_index)]
+        return [self.configurations]  # one process; it rotates the order block by block
 
     def worker(self, cell: str, unit: tuple[str, ...], loops: dict[str, int], round_index: int,
                output: Path) -> tuple[str, list[str]]:
-        (tracker,) = unit
-        return InFlightWorker.module, [*cell_arguments(self._cells[cell], tracker), f"--round={round_index}",
-                                       *pyperf_options(self.settings, loops[tracker], output / f"{tracker}.json")]
+        s = self.settings
+        given = ",".join(f"{tracker}={count}" for tracker, count in loops.items() if count)
+        return MODULE, [*cell_arguments(self._cells[cell]), f"--trackers={','.join(unit)}",
+                        f"--round={round_index}", f"--blocks={s.blocks}", f"--warmups={s.warmups}",
+                        f"--block-time={s.block_time!r}", *([f"--loops={given}"] if given else []),
+                        f"--output={output}"]

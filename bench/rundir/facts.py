@@ -2,8 +2,8 @@
 
 A report must not import the presets or the runner to interpret a run, so the run
 writes down what the report needs: for StoreList the populations it timed and the
-published cell each of its cells stands for; for in-flight the wall-time budget of a
-value, which the report's sample design quotes.
+published cell each of its cells stands for; for in-flight the design and the
+wall-time budget of a block, which the report's sample design quotes.
 """
 
 from __future__ import annotations
@@ -62,8 +62,11 @@ class StoreListFacts(SuiteFacts):
 
 @dataclass(frozen=True)
 class InFlightFacts(SuiteFacts):
-    """``wall_factor``: a value's loops were chosen so that a whole call lasts at most
-    this many times ``min_time`` (see ``bench.inflight.suite.choose_loops``)."""
+    """``wall_factor``: the whole call of a value (unpaired) or block (paired) lasted
+    at most this many times its timed target (``bench.inflight.worker``); ``design``:
+    "paired" (both trackers of a cell in one process, since the in-flight suite took
+    the paired design) or "unpaired" (runs before it, which recorded no design)."""
 
     suite: ClassVar[str] = "inflight"
     wall_factor: float
+    design: str = "unpaired"

@@ -39,18 +39,16 @@ warm-up rounds, then settled from the median of repeated blocks once warm
 from __future__ import annotations
 
 import argparse
-import math
-import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 import pyperf
 
+from bench.blocks import grow_loops, paired_runs, parse_loops, settle_loops, time_blocks
 from bench.environment import describe_environment
-from bench.executor import rotated
 from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
@@ -62,19 +60,12 @@ from bench.storelist.fixture import (ETCD_STORAGE, CellFixture, Profiles, gc_pau
 from bench.storelist.phase_pass import PhaseSample, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
-from benchstat.paired import adjacent_block_ratios, process_ratio
 from storage.errors import StorageError
 from stores import STORE_NAMES
 from stores.list_phases import PHASE_BESIDE_KEY, PHASE_OVERHEAD_KEY, PHASES_KEY, encode_phases
 from workloads import PopulationShape, generate_population
 
 MODULE = "bench.storelist.paired_worker"
-MAX_LOOPS = 1 << 20
-
-
-def _loops(text: str) -> dict[str, int]:
-    pairs = [part.split("=", 1) for part in text.split(",") if part]
-    return {store: int(count) for store, count in pairs}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,39 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmups", required=True, type=int, help="warm-up rounds of blocks (not measured)")
     parser.add_argument("--block-time", required=True, type=float, help="seconds one block lasts at least")
     parser.add_argument("--clock", required=True, choices=CLOCKS)
-    parser.add_argument("--loops", type=_loops, default={}, help="store=N,...: requests per block (else calibrated)")
+    parser.add_argument("--loops", type=parse_loops, default={}, help="store=N,...: requests per block (else calibrated)")
     parser.add_argument("--output", required=True, type=Path, help="directory for one pyperf file per configuration")
     parser.add_argument("--run-dir", required=True, type=Path, help="the run directory (for the ops counts)")
     return parser
-
-
-CALIBRATION_REPEATS = 5
-
-
-def grow_loops(timer: Callable[[int], float], block_time: float) -> int:
-    """A first count of requests per block: doubled (or extrapolated) until one block
-    lasts ``block_time``. It stops wherever its path crosses ``block_time``, anywhere
-    between one and two times the right count, so it only sizes the warm-up blocks."""
-    loops = 1
-    elapsed = timer(loops)
-    while elapsed < block_time and loops < MAX_LOOPS:
-        per_request = max(elapsed / loops, 1e-9)
-        loops = min(MAX_LOOPS, max(loops * 2, math.ceil(1.1 * block_time / per_request)))
-        elapsed = timer(loops)
-    return loops
-
-
-def settle_loops(timer: Callable[[int], float], loops: int, block_time: float) -> int:
-    """The count that fills ``block_time``, from the median time per request of
-    ``CALIBRATION_REPEATS`` blocks of ``loops`` requests: called once the process is warm.
-
-    Why it matters: a block carries a fixed cost (see ``CellTimer``), so a ratio depends
-    a little on the loops, and the loops calibrated in a run's first process are kept by
-    all its processes. Calibrated by growth alone, or cold, runs chose 407 or 790 loops
-    (and 554 or 891) for the same cell, and their ratios differed by 2-3%.
-    """
-    per_request = statistics.median(timer(loops) / loops for _ in range(CALIBRATION_REPEATS))
-    return max(1, min(MAX_LOOPS, math.ceil(block_time / per_request)))
 
 
 def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: str,
@@ -144,45 +106,24 @@ def build_timers(case: StoreListCase, stores: Sequence[str], seed: int, clock: s
                              primed=True) for store in stores}
 
 
-def time_blocks(timers: dict[str, CellTimer], loops: dict[str, int], first_round: int,
-                rounds: int) -> dict[str, list[float]]:
-    """Seconds per request of each configuration's block in each of ``rounds`` rounds, orders rotated."""
-    stores = list(timers)
-    times: dict[str, list[float]] = {store: [] for store in stores}
-    for index in range(rounds):
-        for store in rotated(stores, first_round + index):
-            times[store].append(timers[store](loops[store]) / loops[store])
-    return times
-
-
 def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, int],
                 warmups: dict[str, list[float]], measured: dict[str, list[float]],
                 wall_seconds: float, warmup_loops: dict[str, int] | None = None,
                 phases: dict[str, PhaseSample] | None = None) -> dict[str, pyperf.Run]:
     """One pyperf run per configuration: the measured blocks, the warm-ups, and the process's ratio."""
-    base, *others = args.stores
-    ratios = {base: 1.0, **{store: process_ratio(block_ratios) for store, block_ratios in
-                            adjacent_block_ratios(measured, base).items()}}
     environment = describe_environment()
-    runs = {}
+    metadata: dict[str, dict[str, str | int | float]] = {}
     for store in args.stores:
-        sized = (warmup_loops or loops)[store]
-        metadata: dict[str, str | int | float] = {
-            "name": case.name, "unit": "second", "loops": loops[store],
-            **run_metadata(case, store, args.seed, profiles_from_args(args)),
-            **environment, "storelist_design": "paired", "storelist_clock": args.clock,
-            ROUND_KEY: args.round, "storelist_ratio": ratios[store],
-            "storelist_timed_seconds": sized * sum(warmups[store]) + loops[store] * sum(measured[store]),
-        }
-        if store == base:
-            metadata["storelist_wall_seconds"] = wall_seconds
+        metadata[store] = {"name": case.name, "unit": "second",
+                           **run_metadata(case, store, args.seed, profiles_from_args(args)),
+                           **environment, "storelist_clock": args.clock, ROUND_KEY: args.round}
         if phases and store in phases:
-            metadata[PHASES_KEY] = encode_phases(phases[store].phases)
-            metadata[PHASE_BESIDE_KEY] = round(phases[store].beside_ns, 1)
-            metadata[PHASE_OVERHEAD_KEY] = round(phases[store].overhead, 4)
-        runs[store] = pyperf.Run(measured[store], warmups=[(sized, value) for value in warmups[store]],
-                                 metadata=metadata)
-    return runs
+            metadata[store][PHASES_KEY] = encode_phases(phases[store].phases)
+            metadata[store][PHASE_BESIDE_KEY] = round(phases[store].beside_ns, 1)
+            metadata[store][PHASE_OVERHEAD_KEY] = round(phases[store].overhead, 4)
+    metadata[args.stores[0]]["storelist_wall_seconds"] = wall_seconds
+    return paired_runs({store: measured[store] for store in args.stores}, warmups, loops, warmup_loops or loops,
+                       metadata)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 
+from bench.blocks import DESIGN_KEY
 from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
@@ -89,7 +90,7 @@ class StoreListWorker(PyperfWorker):
         case = case_from_args(args)
         profiles = profiles_from_args(args)
         timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock], profiles=profiles)
-        metadata = {**run_metadata(case, args.store, args.seed, profiles), "storelist_design": "unpaired",
+        metadata = {**run_metadata(case, args.store, args.seed, profiles), DESIGN_KEY: "unpaired",
                     "storelist_clock": args.clock, ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, metadata=metadata, counted=lambda: timer.counted)
 
