@@ -21,14 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 import pyperf
 
 from bench.executor import rotated
+from bench.rundir.metadata_keys import DESIGN_KEY, RATIO_KEY, TIMED_SECONDS_KEY
 from benchstat.paired import adjacent_block_ratios, process_ratio
 
 Timer = Callable[[int], float]
-# pyperf metadata of every paired run (``reports.ratio_table`` reads the ratio). The
-# names carry the project's prefix, as pyperf asks of custom metadata; both suites use them.
-DESIGN_KEY = "storelist_design"
-RATIO_KEY = "storelist_ratio"
-TIMED_SECONDS_KEY = "storelist_timed_seconds"
 MAX_LOOPS = 1 << 20
 CALIBRATION_REPEATS = 5
 

@@ -2,7 +2,7 @@
 
 In a paired run every worker process timed all configurations of a cell in
 interleaved blocks and recorded, per configuration, its ratio to the base (the
-median of its per-block ratios, ``bench.blocks.RATIO_KEY`` in the run's metadata). This
+median of its per-block ratios, ``bench.rundir.metadata_keys.RATIO_KEY`` in the run's metadata). This
 table summarises those per-process ratios with ``benchstat.paired`` (the sample unit
 stays the process): the Hodges-Lehmann estimate, the 95% confidence interval that
 inverts the Wilcoxon signed-rank test, and that test; ``~`` where the interval
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from tabulate import tabulate
 
-from bench.blocks import RATIO_KEY
 from bench.rundir.facts import StoreListFacts
+from bench.rundir.metadata_keys import RATIO_KEY
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, format_ratio_cell, summarize_ratios
 from reports.markdown import md_table

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bench.blocks import TIMED_SECONDS_KEY
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.files import RunDirError
 from bench.rundir.copy_file import load_copy_costs
 from bench.rundir.memory_file import load_store_memory
+from bench.rundir.metadata_keys import TIMED_SECONDS_KEY
 from bench.rundir.results import RunResults
 from benchstat.analysis import AnalyzedTable, analyze
 from benchstat.gotext import GoBenchFile

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench.blocks import DESIGN_KEY
+from bench.rundir.metadata_keys import DESIGN_KEY
 from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
