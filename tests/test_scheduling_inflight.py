@@ -1,10 +1,9 @@
-"""In-flight tracking: upstream Test_InFlightPods-like cases for both trackers, the
-minimal bug sequence (steps 1-8 in the docstring of scheduling.marker_tracker), the
-choices made for [unconfirmed] pre-fix details, and the invariant checks."""
+"""In-flight tracking: the minimal bug sequence (steps 1-8 in the docstring of
+scheduling.marker_tracker), the choices made for [unconfirmed] pre-fix details, and the
+invariant checks. Upstream's own Test_InFlightPods table, for both trackers, is
+tests/test_upstream_inflight_table.py."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -15,8 +14,6 @@ from scheduling.events import (
     NODE_ADD,
     PV_ADD,
     PVC_ADD,
-    WILDCARD_EVENT,
-    ClusterEvent,
     ClusterEventRecord,
 )
 from scheduling.hints import QueueingHint, QueueingHintFunction, QueueingHintMap
@@ -56,141 +53,8 @@ def list_of(queue: PriorityQueue) -> list[str]:
     return describe(tracker.list_values())
 
 
+QUEUE = QueueingHint.QUEUE
 POD1, POD2, POD3 = (Pod(uid=f"pod{i}", name=f"targetpod{i}", priority=10 - i) for i in (1, 2, 3))
-
-
-@dataclass
-class Fail:
-    pod: Pod
-    unschedulable: set[str] = field(default_factory=set)
-    pending: set[str] = field(default_factory=set)
-
-
-Action = Pod | ClusterEvent | Fail  # a Pod means "pop it"
-
-
-@dataclass
-class Outcome:
-    in_flight: set[str]
-    values: list[str]
-    active: set[str] = field(default_factory=set)
-    backoff: set[str] = field(default_factory=set)
-    unschedulable: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Case:
-    pods: list[Pod]
-    actions: list[Action]
-    expected: dict[str, Outcome]
-    hint_map: QueueingHintMap = field(default_factory=dict)
-
-
-def same(outcome: Outcome, marker_values: list[str]) -> dict[str, Outcome]:
-    """Both trackers agree except for the list contents (the marker list has no pods)."""
-    marker = Outcome(outcome.in_flight, marker_values, outcome.active, outcome.backoff, outcome.unschedulable)
-    return {"list": outcome, "marker": marker}
-
-
-QUEUE, SKIP = QueueingHint.QUEUE, QueueingHint.QUEUE_SKIP
-
-CASES = {
-    "pod is registered in inFlightPods when popped; earlier events are not kept": Case(
-        [POD1], [PVC_ADD, POD1, PV_ADD], same(Outcome({"pod1"}, ["targetpod1", "PvAdd"]), ["PvAdd"])
-    ),
-    # With "marker", PvAdd is pod2's marker and goes with pod1: pod2 is left detached.
-    "a requeued pod takes the events only it needed with it": Case(
-        [POD1, POD2],
-        [PVC_ADD, POD1, PV_ADD, POD2, NODE_ADD, Fail(POD1)],
-        same(Outcome({"pod2"}, ["targetpod2", "NodeAdd"], backoff={"targetpod1"}), ["NodeAdd"]),
-    ),
-    # ... and pod2's Done then walks nothing, so "marker" leaks NodeAdd and CSINodeUpdate:
-    # upstream's own table case already contains the bug's interleaving.
-    "all in-flight pods requeued: nothing left": Case(
-        [POD1, POD2],
-        [PVC_ADD, POD1, PV_ADD, POD2, NODE_ADD, Fail(POD1), CSI_NODE_UPDATE, Fail(POD2)],
-        same(Outcome(set(), [], backoff={"targetpod1", "targetpod2"}), ["NodeAdd", "CSINodeUpdate"]),
-    ),
-    "an intermediate pod leaves from the middle, nothing pruned": Case(
-        [POD1, POD2, POD3],
-        [PVC_ADD, POD1, PV_ADD, POD2, NODE_ADD, POD3, ASSIGNED_POD_ADD, Fail(POD2)],
-        same(
-            Outcome({"pod1", "pod3"}, ["targetpod1", "PvAdd", "NodeAdd", "targetpod3", "AssignedPodAdd"], backoff={"targetpod2"}),
-            ["PvAdd", "NodeAdd", "AssignedPodAdd"],
-        ),
-    ),
-    "events before popping the pod are ignored": Case(
-        [POD1],
-        [WILDCARD_EVENT, POD1, ASSIGNED_POD_ADD, Fail(POD1, {"fooPlugin1"})],
-        same(Outcome(set(), [], unschedulable={"targetpod1"}), []),
-        {ASSIGNED_POD_ADD: [hint("fooPlugin1", SKIP)]},
-    ),
-    "no failed plugin: backoffQ": Case(
-        [POD1],
-        [POD1, ASSIGNED_POD_ADD, Fail(POD1)],
-        same(Outcome(set(), [], backoff={"targetpod1"}), []),
-        {ASSIGNED_POD_ADD: [hint("fooPlugin1", QUEUE)]},
-    ),
-    "no hint registered for the event: unschedulablePods": Case(
-        [POD1],
-        [POD1, NODE_ADD, Fail(POD1, {"fooPlugin1"})],
-        same(Outcome(set(), [], unschedulable={"targetpod1"}), []),
-        {ASSIGNED_POD_ADD: [hint("fooPlugin1", QUEUE)]},
-    ),
-    "Pending plugin says Queue: activeQ": Case(
-        [POD1],
-        [POD1, ASSIGNED_POD_ADD, Fail(POD1, {"fooPlugin2", "fooPlugin3"}, {"fooPlugin1"})],
-        same(Outcome(set(), [], active={"targetpod1"}), []),
-        {ASSIGNED_POD_ADD: [hint("fooPlugin3", SKIP), hint("fooPlugin2", QUEUE), hint("fooPlugin1", QUEUE)]},
-    ),
-    # Upstream's concurrent-event case, the minimal bug sequence: the fix's activeQ, the bug's park.
-    "concurrent event received while another pod was in flight": Case(
-        [POD1, POD2],
-        [POD1, NODE_ADD, POD2, ASSIGNED_POD_ADD, Fail(POD1), Fail(POD2, {"fooPlugin2", "fooPlugin3"}, {"fooPlugin1"})],
-        {
-            "list": Outcome(set(), [], active={"targetpod2"}, backoff={"targetpod1"}),
-            # The marker of pod2 (NodeAdd) is removed with pod1's Done: pod2 sees no
-            # events, is parked, and its Done leaks AssignedPodAdd (MarkerTracker.done's choice).
-            "marker": Outcome(set(), ["AssignedPodAdd"], backoff={"targetpod1"}, unschedulable={"targetpod2"}),
-        },
-        {ASSIGNED_POD_ADD: [hint("fooPlugin3", SKIP), hint("fooPlugin2", QUEUE), hint("fooPlugin1", QUEUE)]},
-    ),
-}
-
-
-def run_case(case: Case, tracker: str) -> PriorityQueue:
-    queue, _, _ = make_queue(tracker, case.hint_map)
-    for p in case.pods:
-        queue.add(p)
-    popped: dict[str, QueuedPodInfo] = {}
-    for action in case.actions:
-        if isinstance(action, Pod):
-            pinfo = queue.pop()
-            assert pinfo is not None and pinfo.pod == action
-            popped[action.uid] = pinfo
-        elif isinstance(action, ClusterEvent):
-            queue.move_all_to_active_or_backoff_queue(action)
-        else:
-            pinfo = popped[action.pod.uid]
-            pinfo.unschedulable_plugins = set(action.unschedulable)
-            pinfo.pending_plugins = set(action.pending)
-            queue.add_unschedulable_if_not_present(pinfo, queue.scheduling_cycle)
-        if tracker == "list":
-            assert_invariants(queue)
-    return queue
-
-
-@pytest.mark.parametrize("tracker", TRACKER_NAMES)
-@pytest.mark.parametrize("name", CASES, ids=list(CASES))
-def test_in_flight_pods(name: str, tracker: str) -> None:
-    case = CASES[name]
-    queue = run_case(case, tracker)
-    want = case.expected[tracker]
-    assert set(queue.tracker.in_flight_uids()) == want.in_flight
-    assert list_of(queue) == want.values
-    assert {p.pod.name for p in queue.active_q} == want.active
-    assert {p.pod.name for p in queue.backoff_q} == want.backoff
-    assert {p.pod.name for p in queue.unschedulable_pods.values()} == want.unschedulable
 
 
 # ----- the minimal bug sequence (steps 1-8 of scheduling.marker_tracker) -------------------

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from bench.environment import describe_environment
 from bench.executor import Progress, utc_now
-from bench.inflight.cells import InFlightCell
 from bench.inflight.presets import InFlightPreset
 from bench.inflight.worker import MODULE, WALL_FACTOR, cell_arguments
 from bench.rundir.facts import InFlightFacts
