@@ -252,12 +252,12 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     modes.add_argument("--fast", action="store_true", help="fewer samples and shorter values: rough answers quickly")
     modes.add_argument("--rigorous", action="store_true", help="twice the samples: tighter intervals, twice the time")
     how.add_argument("--processes", type=positive, help="samples (worker processes) per cell and configuration")
-    how.add_argument("--values", type=positive, help="values per worker process")
-    how.add_argument("--warmups", type=non_negative, help="warm-up values per worker process")
-    how.add_argument("--min-time", type=seconds, metavar="SECONDS", help="minimum duration of a value")
+    how.add_argument("--values", type=positive, help="unpaired: values per worker process")
+    how.add_argument("--warmups", type=non_negative, help="warm-up values (unpaired) or rounds of blocks (paired) per worker process")
+    how.add_argument("--min-time", type=seconds, metavar="SECONDS", help="unpaired: minimum duration of a value")
     how.add_argument("--loops", type=non_negative, help="operations per value or block (default 0: calibrated once)")
     how.add_argument("--blocks", type=positive, help="paired: measured rounds of blocks per worker process")
-    how.add_argument("--block-time", type=seconds, metavar="SECONDS", help="paired: minimum duration of a block")
+    how.add_argument("--block-time", type=seconds, metavar="SECONDS", help="paired: minimum duration of a block (in-flight cells: of its timed part)")
     parser.add_argument("-o", "--output", type=Path, metavar="DIR",
                         help="run directory, new or empty (default: results/<UTC timestamp>)")
     parser.add_argument("--resume", type=Path, metavar="RUN",
