@@ -173,3 +173,28 @@ def test_the_phase_pass_pairs_primed_blocks_and_takes_the_clock_reads_off() -> N
     assert timers["btree+index"].next_iteration == 2 * 2 * (1 + 3)
     assert timers["map"].next_iteration == 2 * 2 * (1 + 2) and timers["map"].counted.requests == 12
     assert timers["btree"].next_iteration == 2
+
+
+def test_a_read_of_the_clock_is_costed_in_place_where_blocks_hold_many_pages() -> None:
+    from bench.storelist.paired_worker import build_timers
+    from bench.storelist.phase_pass import IN_PLACE_MIN_PAGES, _CountingClock, in_place_read_ns
+
+    underlying = itertools.count()
+    doubled = _CountingClock(lambda: next(underlying), doubled=True)
+    assert [doubled(), doubled()] == [1, 3] and doubled.reads == 2  # each read reads twice, returns the second
+
+    case = StoreListCase(PopulationShape(4, 5, 3), "", "Namespace", 0)
+    timer = build_timers(case, ["btree+index"], seed=3, clock="cpu")["btree+index"]
+    loops = IN_PLACE_MIN_PAGES
+    ticks = itertools.count(0, 10)
+
+    def slow_clock() -> int:  # a read of ~20 µs, so that the extra reads stand out of the blocks' jitter
+        sum(range(2000))
+        return next(ticks)
+
+    extra_ns, reads = in_place_read_ns(timer, loops, slow_clock, first_doubled=False)
+    # A cache-served page: nine reads inside get_list and two around its release; the
+    # block's last page is released after the count.
+    assert reads == 11 * loops - 2
+    assert extra_ns > reads * 5000  # the doubled block read the slow clock `reads` more times
+    assert timer.counted.requests == 2 * (1 + loops)  # two primed blocks, every page checked

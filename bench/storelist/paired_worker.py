@@ -57,7 +57,7 @@ from bench.storelist.etcd_fixture import attach_storage
 from bench.storelist.expected import ExpectedCounts, PopulationIndex
 from bench.storelist.fixture import (ETCD_STORAGE, CellFixture, Profiles, gc_paused, load_storage, pod_cacher,
                                     profiles_from_args)
-from bench.storelist.phase_pass import PhaseSample, in_phase_round, measure_phases
+from bench.storelist.phase_pass import PHASE_CLOCK, PhaseSample, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
 from bench.worker import ROUND_KEY, WrongAnswerError
 from storage.errors import StorageError
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         loops = {store: args.loops.get(store) or settle_loops(timers[store], warmup_loops[store], args.block_time)
                  for store in timers}
         measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
-        phases = (measure_phases(timers, loops, CLOCKS[args.clock], args.round + args.warmups + args.blocks)
+        phases = (measure_phases(timers, loops, PHASE_CLOCK, args.round + args.warmups + args.blocks)
                   if in_phase_round(args.round) else {})
     except WrongAnswerError as error:
         sys.exit(f"{MODULE}: wrong count: {error}")
