@@ -13,6 +13,7 @@ whole call as well.
 
 from __future__ import annotations
 
+import argparse
 import math
 import statistics
 import time
@@ -89,6 +90,20 @@ def time_blocks(timers: Mapping[str, Timer], loops: Mapping[str, int], first_rou
         for name in rotated(names, first_round + index):
             times[name].append(timers[name](loops[name]) / loops[name])
     return times
+
+
+def add_block_arguments(parser: argparse.ArgumentParser, configurations: str, block_time_help: str) -> None:
+    """A paired worker's options for its configurations (``--<configurations>``, the base
+    first) and its blocks: the executor's round, the measured and warm-up rounds of
+    blocks, the block time, and the loops already calibrated."""
+    parser.add_argument(f"--{configurations}", required=True, type=lambda text: text.split(","),
+                        help=f"{configurations}, the base first")
+    parser.add_argument("--round", required=True, type=int, help="the executor's round (rotates the first order)")
+    parser.add_argument("--blocks", required=True, type=int, help="measured rounds of blocks")
+    parser.add_argument("--warmups", required=True, type=int, help="warm-up rounds of blocks (not measured)")
+    parser.add_argument("--block-time", required=True, type=float, help=block_time_help)
+    parser.add_argument("--loops", type=parse_loops, default={},
+                        help="name=N,...: operations per block of the configurations calibrated already")
 
 
 def parse_loops(text: str) -> dict[str, int]:

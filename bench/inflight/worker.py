@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pyperf
 
-from bench.blocks import grow_loops, paired_runs, parse_loops, settle_loops, time_blocks
+from bench.blocks import add_block_arguments, grow_loops, paired_runs, settle_loops, time_blocks
 from bench.environment import describe_environment
 from bench.inflight.cells import OPS, InFlightCell
 from bench.worker import ROUND_KEY
@@ -77,14 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--op", required=True, choices=OPS)
     parser.add_argument("--in-flight", required=True, type=int, help="pods in flight")
     parser.add_argument("--events-per-pop", type=int, help="events received per Pop (Pop and Done only)")
-    parser.add_argument("--trackers", required=True, type=lambda text: text.split(","),
-                        help="trackers, the base first")
-    parser.add_argument("--round", required=True, type=int, help="the executor's round (rotates the first order)")
-    parser.add_argument("--blocks", required=True, type=int, help="measured rounds of blocks")
-    parser.add_argument("--warmups", required=True, type=int, help="warm-up rounds of blocks (not measured)")
-    parser.add_argument("--block-time", required=True, type=float, help="seconds of timed operation per block")
-    parser.add_argument("--loops", type=parse_loops, default={},
-                        help="tracker=N,...: repetitions per block (else calibrated)")
+    add_block_arguments(parser, "trackers", "seconds of timed operation per block")
     parser.add_argument("--output", required=True, type=Path, help="directory for one pyperf file per tracker")
     return parser
 

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pyperf
 
-from bench.blocks import grow_loops, paired_runs, parse_loops, settle_loops, time_blocks
+from bench.blocks import add_block_arguments, grow_loops, paired_runs, settle_loops, time_blocks
 from bench.environment import describe_environment
 from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
@@ -72,14 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     add_cell_arguments(parser)
-    parser.add_argument("--stores", required=True, type=lambda text: text.split(","),
-                        help="configurations, the base first")
-    parser.add_argument("--round", required=True, type=int, help="the executor's round (rotates the first order)")
-    parser.add_argument("--blocks", required=True, type=int, help="measured rounds of blocks")
-    parser.add_argument("--warmups", required=True, type=int, help="warm-up rounds of blocks (not measured)")
-    parser.add_argument("--block-time", required=True, type=float, help="seconds one block lasts at least")
+    add_block_arguments(parser, "stores", "seconds one block lasts at least")
     parser.add_argument("--clock", required=True, choices=CLOCKS)
-    parser.add_argument("--loops", type=parse_loops, default={}, help="store=N,...: requests per block (else calibrated)")
     parser.add_argument("--output", required=True, type=Path, help="directory for one pyperf file per configuration")
     parser.add_argument("--run-dir", required=True, type=Path, help="the run directory (for the ops counts)")
     return parser
