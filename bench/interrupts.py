@@ -10,15 +10,22 @@ here: a SIGHUP sent while a worker was being forked was swallowed in logging's
 fault test). So the handler also latches the signal, and the executor asks
 :func:`raise_if_signalled` at every point where it is safe to stop (right after a worker
 is started, between samples): a swallowed signal still stops the run, at the latest one
-worker later.
+worker later. And the interpreter's "Exception ignored" report of such a swallowed
+interrupt, a traceback on the user's terminal before the run's one line, is silenced
+while the handlers are in place (``sys.unraisablehook``): the latch raises it again. Any
+other unraisable exception is reported as before.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
+
+UnraisableHookArgs = Any  # sys.UnraisableHookArgs, a structseq the typing module cannot name
 
 HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -48,12 +55,20 @@ def signals_as_interrupts() -> Iterator[None]:
     """Within: SIGINT raises KeyboardInterrupt, SIGTERM and SIGHUP raise :class:`Interrupted`,
     and each is latched for :func:`raise_if_signalled`."""
     _received.clear()
+    previous_hook = sys.unraisablehook
+
+    def report_unless_latched(unraisable: UnraisableHookArgs) -> None:
+        if not (isinstance(unraisable.exc_value, KeyboardInterrupt) and _received):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = report_unless_latched
     previous = {signum: signal.signal(signum, _latch_and_raise) for signum in HANDLED_SIGNALS}
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        sys.unraisablehook = previous_hook
         _received.clear()
 
 

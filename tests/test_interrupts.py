@@ -26,17 +26,35 @@ class SignalledInFinaliser:
 
 @pytest.mark.parametrize(("signum", "expected"), [(signal.SIGTERM, Interrupted), (signal.SIGHUP, Interrupted),
                                                   (signal.SIGINT, KeyboardInterrupt)])
-def test_a_swallowed_signal_is_raised_at_the_next_check(signum: int, expected: type[BaseException],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    ignored: list[BaseException | None] = []
-    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: ignored.append(unraisable.exc_value))
+def test_a_swallowed_signal_is_raised_at_the_next_check(signum: int, expected: type[BaseException]) -> None:
     with signals_as_interrupts():
-        SignalledInFinaliser(signum)  # dropped at once: __del__ runs, the handler's exception is ignored
-        assert len(ignored) == 1 and isinstance(ignored[0], expected)
+        SignalledInFinaliser(signum)  # dropped at once: __del__ runs, the handler's exception is swallowed
         with pytest.raises(expected) as raised:
             raise_if_signalled()
     if expected is Interrupted:
         assert isinstance(raised.value, Interrupted) and raised.value.signum == signum
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_swallowed_interrupt_is_not_reported_as_ignored_but_other_exceptions_are(
+        signum: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: reported.append(unraisable.exc_value))
+    with signals_as_interrupts():
+        SignalledInFinaliser(signum)  # the handler's exception, swallowed: latched, not reported
+        assert reported == []
+        FailingFinaliser()  # any other exception a finaliser swallows is still reported
+        assert len(reported) == 1 and isinstance(reported[0], ValueError)
+        with pytest.raises(KeyboardInterrupt):
+            raise_if_signalled()
+    assert capsys.readouterr().err == ""
+    FailingFinaliser()  # outside, the hook given before is back
+    assert len(reported) == 2
+
+
+class FailingFinaliser:
+    def __del__(self) -> None:
+        raise ValueError("a finaliser's own error")
 
 
 def test_the_first_signal_is_the_one_raised() -> None:
