@@ -18,6 +18,7 @@ import math
 import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pyperf
 
@@ -90,6 +91,29 @@ def time_blocks(timers: Mapping[str, Timer], loops: Mapping[str, int], first_rou
         for name in rotated(names, first_round + index):
             times[name].append(timers[name](loops[name]) / loops[name])
     return times
+
+
+@dataclass(frozen=True)
+class TimedRounds:
+    """What a paired process measured: the loops of its warm-up and measured blocks, and
+    each configuration's seconds per operation in them."""
+
+    warmup_loops: dict[str, int]
+    warmups: dict[str, list[float]]
+    loops: dict[str, int]
+    measured: dict[str, list[float]]
+
+
+def time_rounds(timers: Mapping[str, Timer], given: Mapping[str, int], block_time: float, first_round: int,
+                warmups: int, blocks: int, wall_limit: float | None = None) -> TimedRounds:
+    """The warm-up rounds, then the measured ones, from ``first_round``'s order. A
+    configuration without a count in ``given`` is grown before the warm-up rounds and
+    settled after them, when the process is warm (``settle_loops`` says why)."""
+    warmup_loops = {name: given.get(name) or grow_loops(timer, block_time, wall_limit) for name, timer in timers.items()}
+    warmup_times = time_blocks(timers, warmup_loops, first_round, warmups)
+    loops = {name: given.get(name) or settle_loops(timer, warmup_loops[name], block_time, wall_limit)
+             for name, timer in timers.items()}
+    return TimedRounds(warmup_loops, warmup_times, loops, time_blocks(timers, loops, first_round + warmups, blocks))
 
 
 def add_block_arguments(parser: argparse.ArgumentParser, configurations: str, block_time_help: str) -> None:

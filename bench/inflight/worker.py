@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pyperf
 
-from bench.blocks import add_block_arguments, grow_loops, paired_runs, settle_loops, time_blocks
+from bench.blocks import add_block_arguments, paired_runs, time_rounds
 from bench.environment import describe_environment
 from bench.inflight.cells import OPS, InFlightCell
 from bench.worker import ROUND_KEY
@@ -86,17 +86,11 @@ def sample_runs(cell: InFlightCell, args: argparse.Namespace) -> dict[str, pyper
     """Calibrate (where ``--loops`` gives no count), time the warm-up and measured rounds, and return one run per tracker."""
     timers = {tracker: partial(cell.time, tracker=tracker) for tracker in args.trackers}
     wall_limit = WALL_FACTOR * args.block_time
-    warmup_loops = {tracker: args.loops.get(tracker) or grow_loops(timer, args.block_time, wall_limit)
-                    for tracker, timer in timers.items()}
-    warmups = time_blocks(timers, warmup_loops, args.round, args.warmups)
-    loops = {tracker: args.loops.get(tracker) or settle_loops(timer, warmup_loops[tracker], args.block_time,
-                                                              wall_limit)
-             for tracker, timer in timers.items()}
-    measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
+    timed = time_rounds(timers, args.loops, args.block_time, args.round, args.warmups, args.blocks, wall_limit)
     environment = describe_environment()
     metadata = {tracker: {"name": cell.name, "unit": "second", **run_metadata(cell, tracker), **environment,
                           "storelist_clock": CLOCK, ROUND_KEY: args.round} for tracker in args.trackers}
-    return paired_runs(measured, warmups, loops, warmup_loops, metadata)
+    return paired_runs(timed.measured, timed.warmups, timed.loops, timed.warmup_loops, metadata)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

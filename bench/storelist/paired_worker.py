@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pyperf
 
-from bench.blocks import add_block_arguments, grow_loops, paired_runs, settle_loops, time_blocks
+from bench.blocks import add_block_arguments, paired_runs, time_rounds
 from bench.environment import describe_environment
 from bench.rundir.layout import ops_path
 from bench.rundir.ops import add_ops
@@ -132,21 +132,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         profiles = profiles_from_args(args)
         etcd = (args.etcd_endpoint, args.etcd_prefix) if profiles.storage == ETCD_STORAGE else None
         timers = build_timers(case, args.stores, args.seed, args.clock, profiles, etcd)
-        # Uncalibrated configurations are grown before the warm-up rounds and settled after
-        # them, when the process is warm (settle_loops says why).
-        warmup_loops = {store: args.loops.get(store) or grow_loops(timer, args.block_time)
-                        for store, timer in timers.items()}
-        warmups = time_blocks(timers, warmup_loops, args.round, args.warmups)
-        loops = {store: args.loops.get(store) or settle_loops(timers[store], warmup_loops[store], args.block_time)
-                 for store in timers}
-        measured = time_blocks(timers, loops, args.round + args.warmups, args.blocks)
-        phases = (measure_phases(timers, loops, PHASE_CLOCK, args.round + args.warmups + args.blocks)
+        timed = time_rounds(timers, args.loops, args.block_time, args.round, args.warmups, args.blocks)
+        phases = (measure_phases(timers, timed.loops, PHASE_CLOCK, args.round + args.warmups + args.blocks)
                   if in_phase_round(args.round) else {})
     except WrongAnswerError as error:
         sys.exit(f"{MODULE}: wrong count: {error}")
     except (StorageError, ValueError) as error:  # etcd gone, refused, or holding another population
         sys.exit(f"{MODULE}: {error}")
-    runs = sample_runs(case, args, loops, warmups, measured, time.perf_counter() - started, warmup_loops, phases)
+    runs = sample_runs(case, args, timed.loops, timed.warmups, timed.measured, time.perf_counter() - started,
+                       timed.warmup_loops, phases)
     for store, run in runs.items():
         pyperf.Benchmark([run]).dump(str(args.output / f"{store}.json"))
         add_ops(ops_path(args.run_dir, store), case.name, timers[store].counted)
