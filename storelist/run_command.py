@@ -242,8 +242,8 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
                            "configurations keep only the node index (default: %(default)s)")
     what.add_argument("--storage", choices=STORAGES, default=Profiles().storage,
                       help="embedded: the in-process model of etcd; etcd: a real etcd, private on loopback (Debian's "
-                           "etcd-server) unless --etcd-endpoints is given; StoreList cells of the paired design, "
-                           "minimal pods (default: %(default)s)")
+                           "etcd-server) unless --etcd-endpoints is given; the paired design and minimal pods only "
+                           "(default: %(default)s)")
     what.add_argument("--etcd-endpoints", default="", metavar="URL[,URL...]",
                       help="with --storage etcd: an existing cluster; the run touches only a unique key prefix "
                            "there and deletes it at the end")

@@ -125,3 +125,44 @@ def test_a_run_over_etcd_is_timed_on_the_wall_clock_unless_told(tmp_path: Path) 
     explicit = StoreListPlan(tmp_path / "run", get_preset("smoke"), ("btree+index", "btree"), 5,
                              SAMPLE_MODES["fast"], "fast", clock="cpu", profiles=Profiles(storage="etcd"))
     assert "--clock cpu" in explicit.command()
+
+
+@pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
+@pytest.mark.parametrize("rv_match", ["NotOlderThan", "Exact"])
+def test_create_then_list_over_etcd_creates_lists_and_leaves_no_keys(rv_match: str) -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    from bench.storelist.createlist import CreateListCase
+    from bench.storelist.createlist_worker import CreateListTimer
+    from bench.storelist.etcd_fixture import pod_store
+
+    etcd = PrivateEtcd()
+    endpoint = etcd.start()
+    try:
+        timer = CreateListTimer(CreateListCase(rv_match), "btree+index", 20, 7, etcd=(endpoint, "/run/createlist"))
+        assert timer(2) > 0  # WrongAnswerError unless every operation listed its own pod
+        assert timer.counted.requests == 40
+        everything = pod_store(endpoint, "/run")
+        try:
+            assert everything.range("", None).kvs == []  # each measurement deleted its pods
+        finally:
+            everything.close()
+    finally:
+        etcd.stop()
+
+
+def test_the_full_preset_runs_over_etcd_with_its_write_cells_on_the_embedded_storage(tmp_path: Path) -> None:
+    from bench.sampling import SAMPLE_MODES
+    from bench.storelist.fixture import Profiles
+    from bench.storelist.presets import get_preset
+    from bench.storelist.suite import StoreListPlan
+
+    plan = StoreListPlan(tmp_path / "run", get_preset("full"), ("btree+index", "btree"), 5, SAMPLE_MODES["fast"],
+                         "fast", clock="wall", profiles=Profiles(storage="etcd"))
+    plan.etcd.endpoint = "http://127.0.0.1:2379"  # as the entered session sets it
+    create_list = next(cell for cell in plan.cell_names() if cell.startswith("StoreCreateList/"))
+    write = next(cell for cell in plan.cell_names() if cell.startswith("StoreWrite/"))
+    _, create_args = plan.worker(create_list, ("btree",), {"btree": 1}, 3, tmp_path)
+    assert "--storage=etcd" in create_args and f"--etcd-prefix={plan.etcd.run_prefix}/createlist" in create_args
+    assert "--seed=8" in create_args  # the round's own pod names, not the loaded population's seed
+    _, write_args = plan.worker(write, ("btree",), {"btree": 1}, 3, tmp_path)
+    assert "--storage=embedded" in write_args and not any(arg.startswith("--etcd") for arg in write_args)

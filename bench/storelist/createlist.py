@@ -21,7 +21,10 @@ pods are exemplar pods, named as the minimal ones within their Deployment's pref
 
 Each measurement starts from an empty storage and cache, as upstream's loop starts from
 a fresh cacher; the runner fixes the number of operations per measurement so that every
-configuration lists stores of the same sizes.
+configuration lists stores of the same sizes. With ``--storage etcd`` the empty storage
+is a fresh key prefix in the run's etcd (``createlist_worker``): the create is a real
+transaction, Exact a real range, and NotOlderThan waits for the event that etcd's watch
+stream brings.
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from bench.storelist.fixture import Profiles, new_storage
 from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, SelectionPredicate
 from stores import open_store, registered_indexes, store_config
 from stores.cacher import Cacher
-from stores.watch_delivery import THREAD
+from storage.etcd3 import Etcd3Storage
+from stores.watch_delivery import INLINE, THREAD
 from workloads import RESOURCE_PREFIX, Pod, copy_pod, pod_attrs, pod_key
 from workloads.exemplar import exemplar_pod, template_hash
 from workloads.population import MINIMAL
@@ -59,15 +63,21 @@ class CreateListCase:
 
 class CreateListRun:
     """A fresh storage and cacher of one configuration (its indexers registered for the
-    ``+index`` configurations, none otherwise), and the pods to create."""
+    ``+index`` configurations, none otherwise), and the pods to create.
+
+    ``storage``: an empty storage to use instead of a new embedded one (an etcd key
+    prefix of its own). Over etcd the cacher applies events on the watch stream's thread,
+    which is already a reflector thread apart from the writer's (``storage.etcd_kv``); a
+    second hand-off (``THREAD``) would add a thread switch that upstream does not have.
+    """
 
     def __init__(self, case: CreateListCase, store_name: str, operations: int, seed: int,
-                 profiles: Profiles = Profiles()) -> None:
-        self.storage = new_storage()
+                 profiles: Profiles = Profiles(), storage: Etcd3Storage | None = None) -> None:
+        self.storage = new_storage() if storage is None else storage
         indexed = store_config(store_name).namespace_index_requested
         indexes = registered_indexes(store_name, profiles.indexers) if indexed else ()
         self.cacher = Cacher(self.storage, open_store(store_name, indexes), pod_attrs, copy_pod, RESOURCE_PREFIX,
-                             watch_delivery=THREAD)
+                             watch_delivery=THREAD if storage is None else INLINE)
         self._predicate = SelectionPredicate(limit=1)
         self._match = case.rv_match
         rng = random.Random(seed)

@@ -17,6 +17,10 @@ Timed on the wall clock, whatever ``--clock`` the run has: the write's event is 
 by the cacher's reflector thread while the timing thread waits, and only the wall clock
 counts both.
 
+With ``--storage etcd`` every measurement creates its pods under a key prefix of its own
+below ``--etcd-prefix`` in the etcd at ``--etcd-endpoint``, and deletes them again,
+untimed, when it is over, so the etcd does not grow from measurement to measurement.
+
 Each operation must list exactly one object (limit 1, at least the new pod exists);
 anything else means the create or the list path is wrong, and the worker exits with an
 error instead of recording a figure. Cost per value: ~``operations`` x (create + list),
@@ -30,17 +34,23 @@ import time
 
 from bench.rundir.ops import OpsCount
 from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
-from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
+from bench.storelist.etcd_fixture import pod_store
+from bench.storelist.fixture import ETCD_STORAGE, Profiles, add_profile_arguments, profiles_from_args
 from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark, WrongAnswerError
+from storage.etcd3 import Etcd3Storage
+from storage.etcd_kv import EtcdKeyValueStore
 from stores import STORE_NAMES
+from workloads import pod_attrs
 
 
 class CreateListTimer:
     """The pyperf time function of one create-then-list cell (``__call__(loops) -> seconds``)."""
 
     def __init__(self, case: CreateListCase, store: str, operations: int, seed: int,
-                 profiles: Profiles = Profiles()) -> None:
+                 profiles: Profiles = Profiles(), etcd: tuple[str, str] | None = None) -> None:
+        """``etcd``: (endpoint, key prefix) under which to create, with ``--storage etcd``."""
         self.case = case
+        self.etcd = etcd
         self.profiles = profiles
         self.store = store
         self.operations = operations
@@ -52,18 +62,34 @@ class CreateListTimer:
         elapsed = 0.0
         for _ in range(loops):
             # A fresh seed per measurement: new pod names, as upstream draws a new random name per op.
-            run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements, self.profiles)
+            kv = self._etcd_pods()
+            storage = None if kv is None else Etcd3Storage(kv, pod_attrs, lambda obj: obj)
+            run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements, self.profiles,
+                                storage)
             self._measurements += 1
-            started = time.perf_counter()
-            listed = run.run()
-            elapsed += time.perf_counter() - started
+            try:
+                started = time.perf_counter()
+                listed = run.run()
+                elapsed += time.perf_counter() - started
+            finally:
+                run.cacher.stop()
+                if kv is not None:
+                    kv.delete_everything()
+                    kv.close()
             if listed != self.operations:
                 raise WrongAnswerError(
                     f"{self.case.name} on {self.store}: measurement {self._measurements} listed {listed} objects "
                     f"in {self.operations} operations, expected {self.operations} (one per operation)")
             self.counted += OpsCount(self.operations, self.operations, listed)
-            run.cacher.stop()
         return elapsed
+
+    def _etcd_pods(self) -> EtcdKeyValueStore | None:
+        """An empty key space of this measurement's own in the run's etcd; None: embedded."""
+        if self.etcd is None:
+            return None
+        endpoint, prefix = self.etcd
+        # The seed names the process and the count the measurement: no two share a prefix.
+        return pod_store(endpoint, f"{prefix}/{self.store}-{self.seed}-{self._measurements}")
 
 
 def cell_arguments(case: CreateListCase, store: str, operations: int, seed: int,
@@ -87,17 +113,20 @@ class CreateListWorker(PyperfWorker):
 
     def arguments(self, args: argparse.Namespace) -> list[str]:
         return [*cell_arguments(CreateListCase(args.rv), args.store, args.operations, args.seed,
-                                profiles_from_args(args)), f"--round={args.round}"]
+                                profiles_from_args(args)), f"--round={args.round}",
+                f"--etcd-endpoint={args.etcd_endpoint}", f"--etcd-prefix={args.etcd_prefix}"]
 
     def benchmark(self, args: argparse.Namespace) -> TimedBenchmark:
         if args.operations < 1:
             raise ValueError(f"--operations must be at least 1, got {args.operations}")
         case = CreateListCase(args.rv)
         profiles = profiles_from_args(args)
-        timer = CreateListTimer(case, args.store, args.operations, args.seed, profiles)
+        etcd = (args.etcd_endpoint, args.etcd_prefix) if profiles.storage == ETCD_STORAGE else None
+        timer = CreateListTimer(case, args.store, args.operations, args.seed, profiles, etcd)
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
                                           "storelist_pods_profile": profiles.pods,
                                           "storelist_indexers": profiles.indexers,
+                                          "storelist_storage": profiles.storage,
                                           "storelist_rv": args.rv, "storelist_operations": args.operations,
                                           ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,

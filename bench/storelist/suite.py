@@ -52,7 +52,7 @@ from bench.storelist.createlist import CreateListCase
 from bench.storelist.createlist_worker import CreateListWorker
 from bench.storelist.createlist_worker import cell_arguments as create_list_arguments
 from bench.storelist.etcd_session import EtcdSession
-from bench.storelist.fixture import ETCD_STORAGE, Profiles, estimated_worker_bytes
+from bench.storelist.fixture import EMBEDDED_STORAGE, ETCD_STORAGE, Profiles, estimated_worker_bytes
 from bench.storelist.measure_copy import measure_copy_costs
 from bench.storelist.measure_memory import measure_run
 from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
@@ -135,13 +135,11 @@ class StoreListPlan:
         self._check_memory()
 
     def _check_etcd_plan(self) -> None:
-        """ValueError for what ``--storage etcd`` does not run yet, before anything starts."""
+        """ValueError for what ``--storage etcd`` does not run, before anything starts."""
         if self.design != "paired":
             raise ValueError("--storage etcd runs the paired design only")
         if self.profiles.pods != Profiles().pods:
             raise ValueError("--storage etcd stores the minimal pod only (workloads/pod_codec.py)")
-        if self.preset.create_list or self.preset.write_ops or self.profiles.indexers == REGISTRY_INDEXERS:
-            raise ValueError("--storage etcd runs StoreList cells only, not create-then-list or write cells")
 
     @cached_property
     def etcd(self) -> EtcdSession:
@@ -274,15 +272,23 @@ class StoreListPlan:
         create_list = self._create_list_by_name.get(cell)
         if create_list is not None:
             (store,) = unit
+            # Pod names of the round's own, whatever the storage: these cells create their
+            # pods rather than list the population loaded into etcd.
+            etcd = ([f"--etcd-endpoint={self.etcd.endpoint}", f"--etcd-prefix={self.etcd.run_prefix}/createlist"]
+                    if self.profiles.storage == ETCD_STORAGE else [])
             return CreateListWorker.module, [
                 *create_list_arguments(create_list, store, self.preset.create_list_operations,
-                                       self.population_seed(round_index), self.profiles),
+                                       self.seed + round_index, self.profiles), *etcd,
                 f"--round={round_index}", f"--ops-file={ops_path(self.run_dir, store)}",
                 *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         write = self._writes_by_name.get(cell)
         if write is not None:
             (store,) = unit
-            return WriteWorker.module, [*write_arguments(write, store, self.population_seed(round_index), self.profiles),
+            # A write cell times the watch cache's processEvent and never the storage
+            # (bench.storelist.write_cost), so over etcd it runs as over the embedded storage.
+            # Its population is then the round's own, as in an embedded run.
+            embedded = replace(self.profiles, storage=EMBEDDED_STORAGE)
+            return WriteWorker.module, [*write_arguments(write, store, self.seed + round_index, embedded),
                                         f"--round={round_index}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = self._cases_by_name[cell]
