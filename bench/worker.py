@@ -24,6 +24,7 @@ import pyperf
 
 from bench.environment import describe_environment
 from bench.rundir.ops import OpsCount, add_ops
+from storage.errors import StorageError
 
 # benchstat's practice: 10 independent runs (here worker processes) per cell.
 DEFAULT_PROCESSES = 10
@@ -108,6 +109,8 @@ class PyperfWorker(ABC):
             runner.bench_time_func(timed.name, timed.function, *timed.args, inner_loops=timed.inner_loops)
         except WrongAnswerError as error:
             sys.exit(f"{self.module}: wrong count: {error}")
+        except StorageError as error:  # a real etcd gone or refusing (create-then-list over etcd)
+            sys.exit(f"{self.module}: {error}")
         except RuntimeError as error:
             if args.worker:
                 raise
