@@ -33,10 +33,10 @@ import random
 from dataclasses import dataclass
 
 from bench.storelist.fixture import Profiles, new_storage
+from storage.etcd3 import Etcd3Storage
 from storage.selection import MATCH_EXACT, MATCH_NOT_OLDER_THAN, ListOptions, SelectionPredicate
 from stores import open_store, registered_indexes, store_config
 from stores.cacher import Cacher
-from storage.etcd3 import Etcd3Storage
 from stores.watch_delivery import INLINE, THREAD
 from workloads import RESOURCE_PREFIX, Pod, copy_pod, pod_attrs, pod_key
 from workloads.exemplar import exemplar_pod, template_hash

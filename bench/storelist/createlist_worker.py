@@ -34,13 +34,11 @@ import time
 
 from bench.rundir.ops import OpsCount
 from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
-from bench.storelist.etcd_fixture import pod_store
-from bench.storelist.fixture import ETCD_STORAGE, Profiles, add_profile_arguments, profiles_from_args
+from bench.storelist.etcd_fixture import pod_storage, pod_store
+from bench.storelist.fixture import Profiles, add_profile_arguments, etcd_from_args, profiles_from_args
 from bench.worker import ROUND_KEY, PyperfWorker, TimedBenchmark, WrongAnswerError
-from storage.etcd3 import Etcd3Storage
 from storage.etcd_kv import EtcdKeyValueStore
 from stores import STORE_NAMES
-from workloads import pod_attrs
 
 
 class CreateListTimer:
@@ -63,7 +61,7 @@ class CreateListTimer:
         for _ in range(loops):
             # A fresh seed per measurement: new pod names, as upstream draws a new random name per op.
             kv = self._etcd_pods()
-            storage = None if kv is None else Etcd3Storage(kv, pod_attrs, lambda obj: obj)
+            storage = None if kv is None else pod_storage(kv)
             run = CreateListRun(self.case, self.store, self.operations, self.seed + self._measurements, self.profiles,
                                 storage)
             self._measurements += 1
@@ -121,7 +119,7 @@ class CreateListWorker(PyperfWorker):
             raise ValueError(f"--operations must be at least 1, got {args.operations}")
         case = CreateListCase(args.rv)
         profiles = profiles_from_args(args)
-        etcd = (args.etcd_endpoint, args.etcd_prefix) if profiles.storage == ETCD_STORAGE else None
+        etcd = etcd_from_args(args)
         timer = CreateListTimer(case, args.store, args.operations, args.seed, profiles, etcd)
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
                                           "storelist_pods_profile": profiles.pods,

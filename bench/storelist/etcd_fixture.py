@@ -65,6 +65,10 @@ def attach_storage(endpoint: str, prefix: str, population: Population) -> tuple[
         kv.close()
         raise
     revisions = PodRevisions(tuple(record["batch_revisions"]), int(record["per_revision"]), int(record["pods"]))
-    # Values arrive decoded from etcd's bytes, new objects already: the storage's "decode"
-    # is the codec's, not a second copy.
-    return Etcd3Storage(kv, pod_attrs, lambda obj: obj), revisions
+    return pod_storage(kv), revisions
+
+
+def pod_storage(kv: EtcdKeyValueStore) -> Etcd3Storage:
+    """The storage over etcd pods. Values arrive decoded from etcd's bytes, new objects
+    already: the storage's "decode" is the codec's, not a second copy."""
+    return Etcd3Storage(kv, pod_attrs, lambda obj: obj)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 
 from tabulate import tabulate
 
+from bench.storelist.etcd_fixture import pod_storage
 from bench.storelist.fixture import gc_paused, load_storage, pod_cacher
 from storage.errors import StorageError
 from storage.etcd3 import Etcd3Storage
@@ -41,7 +42,7 @@ from storage.etcd_kv import EtcdKeyValueStore
 from storage.etcd_server import EtcdUnavailableError, PrivateEtcd
 from storage.selection import MATCH_EXACT, ListOptions, SelectionPredicate
 from stores.cacher import Cacher
-from workloads import RESOURCE_PREFIX, PopulationShape, generate_population, pod_attrs
+from workloads import RESOURCE_PREFIX, PopulationShape, generate_population
 from workloads.pod_codec import decode_pod, encode_pod
 
 
@@ -86,7 +87,7 @@ def probe(shape: PopulationShape, endpoints: str, blocks: int, block: int, seed:
     kv = EtcdKeyValueStore(endpoint, encode_pod, decode_pod, key_prefix=f"/storelist-probe/{uuid.uuid4().hex}")
     try:
         kv.create_many(population.keyed_pods())
-        remote = Etcd3Storage(kv, pod_attrs, lambda obj: obj)  # values arrive decoded, new objects already
+        remote = pod_storage(kv)
         with gc_paused():
             cachers = {"embedded": pod_cacher(embedded, "btree+index"), "etcd": pod_cacher(remote, "btree+index")}
         probes = {"embedded": _probes(embedded, cachers["embedded"], population.namespace_names),

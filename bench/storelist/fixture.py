@@ -100,6 +100,11 @@ def profiles_from_args(args: argparse.Namespace) -> Profiles:
     return Profiles(args.pods, args.indexers, args.storage)
 
 
+def etcd_from_args(args: argparse.Namespace) -> tuple[str, str] | None:
+    """(endpoint, key prefix) the suite gave a worker with ``--storage etcd``; None: embedded."""
+    return (args.etcd_endpoint, args.etcd_prefix) if args.storage == ETCD_STORAGE else None
+
+
 @dataclass(slots=True)
 class CellFixture:
     """A populated storage and the cacher of one store configuration over it, and at which

@@ -55,7 +55,7 @@ from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.etcd_fixture import attach_storage
 from bench.storelist.expected import ExpectedCounts, PopulationIndex
-from bench.storelist.fixture import (ETCD_STORAGE, CellFixture, Profiles, gc_paused, load_storage, pod_cacher,
+from bench.storelist.fixture import (CellFixture, Profiles, etcd_from_args, gc_paused, load_storage, pod_cacher,
                                     profiles_from_args)
 from bench.storelist.phase_pass import PHASE_CLOCK, PhaseSample, in_phase_round, measure_phases
 from bench.storelist.worker import add_cell_arguments, run_metadata
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          args.rv, args.scope, args.paginate)
     try:
         profiles = profiles_from_args(args)
-        etcd = (args.etcd_endpoint, args.etcd_prefix) if profiles.storage == ETCD_STORAGE else None
+        etcd = etcd_from_args(args)
         timers = build_timers(case, args.stores, args.seed, args.clock, profiles, etcd)
         timed = time_rounds(timers, args.loops, args.block_time, args.round, args.warmups, args.blocks)
         phases = (measure_phases(timers, timed.loops, PHASE_CLOCK, args.round + args.warmups + args.blocks)
