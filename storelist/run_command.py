@@ -97,13 +97,13 @@ def _storelist_plan(args: argparse.Namespace) -> StoreListPlan:
     return StoreListPlan(args.output or default_run_dir(), preset, args.stores, seed, settings, mode,
                          args.design, args.clock or default_clock(args.storage),
                          Profiles(args.pods, args.indexers, args.storage),
-                         args.etcd_endpoints)
+                         args.etcd_endpoints, args.cells or "")
 
 
 def _inflight_plan(args: argparse.Namespace) -> InFlightPlan:
     storelist_only = [option for option, value in (
         ("--namespaces", args.namespaces), ("--pods-per-namespace", args.pods_per_namespace),
-        ("--nodes", args.nodes), ("--seed", args.seed), ("--sweep-total", args.sweep_total),
+        ("--nodes", args.nodes), ("--seed", args.seed), ("--cells", args.cells), ("--sweep-total", args.sweep_total),
         ("--sweep-namespaces", args.sweep_namespaces), ("--sweep-nodes", args.sweep_nodes)) if value is not None]
     storelist_only += [option for option, value, default in (
         ("--design", args.design, DEFAULT_DESIGN), ("--clock", args.clock, None),
@@ -225,6 +225,9 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     what.add_argument("--sweep-nodes", type=positive, metavar="NODES", help="sweep preset: nodes (default 5000)")
     what.add_argument("--stores", type=_stores, default=STORE_NAMES, metavar="LIST",
                       help=f"comma-separated store configurations (default: {','.join(STORE_NAMES)})")
+    what.add_argument("--cells", metavar="REGEXP",
+                      help="time only the cells whose full name this regular expression finds, as Go's -bench "
+                           "(e.g. 'RV=Exact|Paginate=[1-9]' for the Exact and paginated leaves of --preset full)")
     what.add_argument("--seed", type=non_negative, help="population seed (default: a fresh one, printed and recorded)")
     what.add_argument("--design", choices=DESIGNS, default=DEFAULT_DESIGN,
                       help="paired: all configurations of a cell in one process, in interleaved blocks (the ratio "

@@ -82,6 +82,28 @@ def test_custom_preset_runs_the_published_cases_on_one_population() -> None:
     assert preset.published_counterparts() == {}
 
 
+def test_cells_selects_the_cells_whose_names_the_expression_finds(tmp_path: Path) -> None:
+    plan = StoreListPlan(tmp_path, get_preset("full"), STORE_NAMES, 1, SAMPLE_MODES["fast"],
+                         cells="^StoreList/.*(RV=Exact|Paginate=[1-9])")
+    everything = StoreListPlan(tmp_path, get_preset("full"), STORE_NAMES, 1, SAMPLE_MODES["fast"]).cell_names()
+    # Every Exact leaf and every paginated leaf of the other RVs: what etcd serves in v1.32.
+    expected = [name for name in everything if name.startswith("StoreList/")
+                and ("/RV=Exact/" in name or not name.endswith("/Paginate=0"))]
+    assert plan.cell_names() == expected and 0 < len(expected) < len(everything)
+    assert not plan.create_list_cases and not plan.write_cases
+    # Only the populations still timed are recorded, and only their cells' published counterparts.
+    assert set(plan.facts().published_counterparts) <= set(expected)
+    writes = StoreListPlan(tmp_path, get_preset("full"), STORE_NAMES, 1, SAMPLE_MODES["fast"], cells="^StoreWrite/")
+    assert writes.cell_names() == [case.name for case in writes.write_cases] and writes.write_cases
+
+
+@pytest.mark.parametrize("cells, message", [("nonesuch", "matches none of preset full's cells"),
+                                            ("(", "is not a regular expression")])
+def test_cells_that_select_nothing_or_do_not_parse_are_refused(cells: str, message: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=message):
+        StoreListPlan(tmp_path, get_preset("full"), STORE_NAMES, 1, SAMPLE_MODES["fast"], cells=cells)
+
+
 def test_a_population_too_small_for_its_resource_versions_is_refused(tmp_path: Path) -> None:
     small = custom_preset(PopulationShape(namespaces=3, pods_per_namespace=30, nodes=1))
     with pytest.raises(ValueError, match="needs at least 100 pods"):
@@ -118,6 +140,7 @@ def test_sample_modes_follow_benchstat_and_pyperf() -> None:
     ["--preset", "published", "--stores", "btree,map", "--rigorous", "--values", "5"],
     ["--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--processes", "2", "--loops", "7",
      "--warmups", "0", "--min-time", "0.01"],
+    ["--preset", "full", "--cells", "RV=Exact|Paginate=[1-9]", "--stores", "btree+index"],
 ])
 def test_recorded_command_repeats_the_same_plan(argv: list[str], tmp_path: Path) -> None:
     parser = build_parser()

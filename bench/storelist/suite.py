@@ -31,6 +31,7 @@ of ~80 ms at 150k pods being one block): ~9-10 minutes for ``published`` on 2 co
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from collections.abc import Callable, Sequence
@@ -106,9 +107,20 @@ class StoreListPlan:
     clock: str = DEFAULT_CLOCK
     profiles: Profiles = Profiles()
     etcd_endpoints: str = ""  # --storage etcd on an existing cluster (else a private etcd)
+    # --cells: a regular expression searched in each cell's full name, as Go's -bench
+    # selects benchmarks (a plain search over the whole name, not Go's per-level match:
+    # "RV=Exact|Paginate=[1-9]" picks the leaves a reader would expect); "" keeps them all.
+    cells: str = ""
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
+        if self.cells:
+            try:
+                re.compile(self.cells)
+            except re.error as error:
+                raise ValueError(f"--cells {self.cells!r} is not a regular expression: {error}") from None
+            if not self.cell_names():
+                raise ValueError(f"--cells {self.cells!r} matches none of preset {self.preset.name}'s cells")
         if self.profiles.storage == ETCD_STORAGE:
             self._check_etcd_plan()
         elif self.etcd_endpoints:
@@ -172,14 +184,19 @@ class StoreListPlan:
     def create_list_cases(self) -> list[CreateListCase]:
         return list(self._create_list_by_name.values())
 
+    def _selected(self, name: str) -> bool:
+        """Whether cell ``name`` is timed: every cell, or those ``--cells`` finds in their names."""
+        return not self.cells or re.search(self.cells, name) is not None
+
     # Derived from the preset once: the executor asks for a cell's case on every worker.
     @cached_property
     def _cases_by_name(self) -> dict[str, StoreListCase]:
-        return {case.name: case for case in self.preset.cases()}
+        return {case.name: case for case in self.preset.cases() if self._selected(case.name)}
 
     @cached_property
     def _create_list_by_name(self) -> dict[str, CreateListCase]:
-        return {case.name: case for case in (CreateListCase(match) for match in self.preset.create_list)}
+        return {case.name: case for case in (CreateListCase(match) for match in self.preset.create_list)
+                if self._selected(case.name)}
 
     @cached_property
     def _writes_by_name(self) -> dict[str, WriteCase]:
@@ -188,7 +205,8 @@ class StoreListPlan:
         ops = self.preset.write_ops or (WRITE_OPS if self.profiles.indexers == REGISTRY_INDEXERS else ())
         if not ops or not self.preset.shapes:
             return {}
-        return {case.name: case for case in (WriteCase(self.preset.shapes[0], op) for op in ops)}
+        return {case.name: case for case in (WriteCase(self.preset.shapes[0], op) for op in ops)
+                if self._selected(case.name)}
 
     @property
     def write_cases(self) -> list[WriteCase]:
@@ -203,6 +221,7 @@ class StoreListPlan:
                       str(shape.pods_per_namespace), "--nodes", str(shape.nodes)]
         else:
             parts += ["--preset", self.preset.name, *self.preset.options]
+        parts += ["--cells", self.cells] if self.cells else []
         parts += ["--stores", ",".join(self.configurations), "--seed", str(self.seed)]
         parts += [] if self.design == DEFAULT_DESIGN else ["--design", self.design]
         parts += [] if self.clock == default_clock(self.profiles.storage) else ["--clock", self.clock]
@@ -220,7 +239,9 @@ class StoreListPlan:
 
     def facts(self) -> StoreListFacts:
         populations = [case.shape.benchmark_name for case in self.cases]
-        return StoreListFacts(list(dict.fromkeys(populations)), self.preset.published_counterparts(),
+        counterparts = {ours: published for ours, published in self.preset.published_counterparts().items()
+                        if ours in self._cases_by_name}
+        return StoreListFacts(list(dict.fromkeys(populations)), counterparts,
                               self.design, self.clock, self.profiles.pods, self.profiles.indexers)
 
     def new_manifest(self) -> RunManifest:
