@@ -362,6 +362,18 @@ def _u_cumulative(n1: int, n2: int, tie_sizes: tuple[int, ...]) -> np.ndarray:
     return np.cumsum(_u_counts(n1, n2, tie_sizes))
 
 
+def u_cdf(n1: int, n2: int, u: int) -> float:
+    """P(U <= ``u``) under the null for samples of ``n1`` and ``n2`` untied values.
+
+    >>> u_cdf(2, 2, 0)  # the first two values are the first sample's: 1 of C(4, 2)
+    0.16666666666666666
+
+    Cost: that of :func:`exact_u_distribution`, once per pair of sizes (cached).
+    """
+    cumulative = _u_cumulative(n1, n2, (1,) * (n1 + n2))
+    return float(cumulative[min(2 * u, len(cumulative) - 1)]) / math.comb(n1 + n2, n1)
+
+
 def _exact_p(n1: int, n2: int, tie_sizes: tuple[int, ...], twice_u_small: int) -> float:
     cumulative = _u_cumulative(n1, n2, tie_sizes)
     tail = float(cumulative[twice_u_small]) / math.comb(n1 + n2, n1)

@@ -29,6 +29,8 @@ def environment_section(run: RunResults) -> str:
         *[[name, pick(f"version_{name}")] for name in RECORDED_PACKAGES],
         ["git revision", pick("git_revision")],
         ["population seed", str(run.manifest.seed) if run.manifest else pick("storelist_seed")],
+        # Where the StoreList cells listed from (an in-flight run has no storage).
+        *([["storage", str(metadata["storelist_storage"])]] if "storelist_storage" in metadata else []),
         ["platform", pick("platform")],
     ]
     if run.manifest:

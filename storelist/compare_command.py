@@ -10,6 +10,7 @@ from benchstat.render import FORMATS, format_tables
 from bench.rundir.files import RunDirError
 from bench.rundir.results import load_run
 from reports.ratio_table import format_ratio_table, ratio_rows
+from reports.storage_table import format_storage_table, storage_caveats, storage_pair, storage_rows
 from reports.tables import run_caveats, run_table, runs_caveats, runs_tables
 from stores import STORE_NAMES
 from storelist.options import EXIT_STATUS_HELP, add_format_option, fail, notes, wrap
@@ -30,6 +31,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows = ratio_rows(run)
         if rows:
             sys.stdout.write("\n" + format_ratio_table(run, rows, args.format))
+    pair = storage_pair(runs)
+    if pair is not None:
+        sys.stdout.write("\n" + format_storage_table(*pair, storage_rows(*pair), args.format))
+        caveats += storage_caveats(*pair)
     return notes("compare", caveats)
 
 
@@ -46,7 +51,9 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "paired run (storelist run --design paired, the default) adds the ratio table: per "
                          "cell and configuration the Hodges-Lehmann estimate of the per-process ratios to the "
                          "base, the 95% CI that inverts the Wilcoxon signed-rank test, and that test, ~ where "
-                         "the CI contains 1."),
+                         "the CI contains 1. Runs over both storages (one with --storage etcd) add what etcd adds per cell: "
+                         "the Hodges-Lehmann shift etcd - embedded with the 95% CI that inverts the Mann-Whitney "
+                         "test, and the ratio of the medians."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="run directory (from storelist run)")
     add_format_option(parser, FORMATS)

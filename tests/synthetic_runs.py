@@ -25,13 +25,16 @@ def spread(center: float, n: int = 10, width: float = 0.02) -> list[float]:
     return [center * (1 + width * (i / (n - 1) - 0.5)) for i in range(n)] if n > 1 else [center]
 
 
-def write_suite(path: Path, cells: Mapping[str, Sequence[float]], store: str, seed: int = 1) -> None:
-    """A pyperf suite: per cell one benchmark with one single-value run per sample."""
+def write_suite(path: Path, cells: Mapping[str, Sequence[float]], store: str, seed: int = 1,
+                metadata: Mapping[str, str] | None = None) -> None:
+    """A pyperf suite: per cell one benchmark with one single-value run per sample
+    (``metadata``: more of every run's, e.g. the storage and the clock)."""
     benchmarks = []
     for cell, values in cells.items():
         runs = [pyperf.Run([value], metadata={"name": cell, "unit": "second", "loops": 4,
                                               "storelist_store": store, "storelist_seed": seed,
-                                              "cpu_model_name": "Test CPU", "python_version": "3.11.7"},
+                                              "cpu_model_name": "Test CPU", "python_version": "3.11.7",
+                                              **(metadata or {})},
                            collect_metadata=False)
                 for value in values]
         benchmarks.append(pyperf.Benchmark(runs))
@@ -56,11 +59,12 @@ def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str 
 
 
 def write_run(run_dir: Path, samples: Samples, run_manifest: RunManifest | None = None,
-              ops: Mapping[str, Mapping[str, OpsCount]] | None = None) -> Path:
+              ops: Mapping[str, Mapping[str, OpsCount]] | None = None,
+              metadata: Mapping[str, str] | None = None) -> Path:
     """Write ``samples`` as a run directory (plus manifest and ops files if given)."""
     run_dir.mkdir(parents=True, exist_ok=True)
     for store, cells in samples.items():
-        write_suite(suite_path(run_dir, store), cells, store)
+        write_suite(suite_path(run_dir, store), cells, store, metadata=metadata)
     if run_manifest is not None:
         write_manifest(run_dir, run_manifest)
     for store, counts in (ops or {}).items():

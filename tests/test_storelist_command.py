@@ -14,6 +14,8 @@ from storelist.main import main
 from bench.storelist.presets import get_preset
 from bench.rundir.layout import manifest_path
 from bench.rundir.manifest import read_manifest
+from bench.rundir.results import load_run
+from reports.environment import environment_section
 from benchstat.files import benchstat_files
 from stores import STORE_NAMES
 from synthetic_runs import manifest, spread, write_run
@@ -192,6 +194,33 @@ def test_compare_several_runs_puts_each_configuration_across_runs(tmp_path: Path
     assert str(first) in out and str(second) in out
 
 
+def test_compare_of_an_embedded_and_an_etcd_run_says_what_etcd_adds_per_cell(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [case for case in PUBLISHED_CASES if case.name in CELLS]
+    stores = ("btree+index", "btree")
+    embedded = {store: {cell: spread(10e-6, 10) for cell in CELLS} for store in stores}
+    # etcd adds 500 µs to the first cell of both configurations, nothing to the second.
+    over_etcd = {store: {CELLS[0]: spread(510e-6, 10), CELLS[1]: spread(10e-6, 10)} for store in stores}
+    first = write_run(tmp_path / "emb", embedded, manifest(cases, stores),
+                      metadata={"storelist_storage": "embedded", "storelist_clock": "wall"})
+    second = write_run(tmp_path / "etcd", over_etcd, manifest(cases, stores),
+                       metadata={"storelist_storage": "etcd", "storelist_clock": "wall"})
+    status, out, err = run_cli(capsys, "compare", str(second), str(first))
+    assert status == 0 and err == ""
+    table = out[out.index("what etcd adds"):]
+    assert f"{second} (etcd) against {first} (embedded)" in table
+    added, same = (next(line for line in table.splitlines() if line.startswith(cell) and "btree " in line + " ")
+                   for cell in CELLS)
+    assert "500.0µs [" in added and "p=0.000 n=10+10" in added and "51" in added.split()[-1]
+    assert "[-66.67ns, 66.67ns] (p=1.000 n=10+10)" in same and same.split()[-1] == "1"
+    # Another clock on one side: shown, with a one-line caveat.
+    third = write_run(tmp_path / "cpu", embedded, manifest(cases, stores),
+                      metadata={"storelist_storage": "embedded", "storelist_clock": "cpu"})
+    status, out, err = run_cli(capsys, "compare", str(third), str(second))
+    assert status == 1 and "what etcd adds" in out
+    assert "cpu clock" in err and "--clock wall" in err and "Traceback" not in err
+
+
 def test_compare_names_missing_configurations_and_compares_the_rest(tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
     run = synthetic(tmp_path, "a")
@@ -363,3 +392,13 @@ def test_the_scheduler_simulation_is_registered(capsys: pytest.CaptureFixture[st
         main(["inflight", "simulate", "--help"])
     assert exit_.value.code == 0
     assert "usage: storelist inflight simulate" in capsys.readouterr().out
+
+
+def test_the_reports_environment_names_the_storage_the_cells_listed_from(tmp_path: Path) -> None:
+    cases = [case for case in PUBLISHED_CASES if case.name in CELLS]
+    samples = {"btree+index": {cell: spread(10e-6, 10) for cell in CELLS}}
+    over_etcd = write_run(tmp_path / "etcd", samples, manifest(cases, ("btree+index",)),
+                          metadata={"storelist_storage": "etcd"})
+    assert "| storage | etcd |" in environment_section(load_run(over_etcd))
+    unrecorded = write_run(tmp_path / "old", samples, manifest(cases, ("btree+index",)))
+    assert "storage" not in environment_section(load_run(unrecorded))

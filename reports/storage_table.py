@@ -1,0 +1,117 @@
+"""What a real etcd adds: the same cells timed over the embedded storage and over etcd.
+
+``storelist compare EMBEDDED ETCD`` (runs of the same cells, one with ``--storage
+etcd``) sets, per cell and configuration, the two runs' sec/op side by side and the
+time etcd adds per request: the Hodges-Lehmann shift ``etcd - embedded`` of the
+per-process samples with the 95% interval that inverts the Mann-Whitney U test
+(``benchstat.shift``), and the ratio of the medians. That difference is what the
+embedded model leaves out: the round trip of an ``RV=`` request's revision fetch, and
+the real range behind an Exact or continued LIST (v1.32 delegates both to etcd).
+
+The two runs are separate processes timed minutes apart, so the difference also holds
+whatever the machine did between them; it is meant for effects of the size etcd has
+(tens of µs to seconds), not for the few percent the paired design resolves. Both runs
+must use the same clock: a CPU clock does not see etcd's own work in another process,
+so an embedded run meant for this table is run with ``--clock wall`` (the default over
+etcd); a table of two clocks is still shown, with a caveat.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tabulate import tabulate
+
+from bench.rundir.results import RunResults
+from benchstat.shift import ShiftSummary, summarize_shift
+from benchstat.units import format_scaled
+from reports.markdown import md_table
+
+EMBEDDED = "embedded"
+ETCD = "etcd"
+STORAGE_KEY = "storelist_storage"
+CLOCK_KEY = "storelist_clock"
+HEADER = ("cell", "configuration", "embedded sec/op", "etcd sec/op", "etcd - embedded [95% CI]", "etcd ÷ embedded")
+
+
+def storage_of(run: RunResults) -> str:
+    """The storage the run's StoreList cells listed from (runs before the option: embedded)."""
+    return str(run.metadata().get(STORAGE_KEY, EMBEDDED))
+
+
+def clock_name(run: RunResults) -> str:
+    return str(run.metadata().get(CLOCK_KEY, "wall"))
+
+
+@dataclass(frozen=True)
+class StorageRow:
+    """One cell and configuration in both runs: the medians and, where both have enough
+    samples, the shift ``etcd - embedded`` (None: too few for an interval)."""
+
+    cell: str
+    configuration: str
+    embedded: float
+    etcd: float
+    shift: ShiftSummary | None
+
+
+def storage_pair(runs: Sequence[RunResults]) -> tuple[RunResults, RunResults] | None:
+    """The first embedded run and the first etcd run among ``runs``, or None if either is missing."""
+    embedded = next((run for run in runs if storage_of(run) == EMBEDDED), None)
+    etcd = next((run for run in runs if storage_of(run) == ETCD), None)
+    return (embedded, etcd) if embedded is not None and etcd is not None else None
+
+
+def storage_rows(embedded: RunResults, etcd: RunResults) -> list[StorageRow]:
+    """Every StoreList cell and configuration both runs sampled, in the etcd run's order."""
+    rows = []
+    for cell in etcd.cell_names():
+        if not cell.startswith("StoreList/"):
+            continue  # create-then-list and write cells have their own sections
+        for configuration, results in etcd.configurations.items():
+            theirs = results.samples.get(cell, [])
+            ours = embedded.configurations[configuration].samples.get(cell, []) \
+                if configuration in embedded.configurations else []
+            if not ours or not theirs:
+                continue
+            try:
+                shift: ShiftSummary | None = summarize_shift(ours, theirs)
+            except ValueError:  # too few samples for an interval
+                shift = None
+            rows.append(StorageRow(cell, configuration, statistics.median(ours), statistics.median(theirs), shift))
+    return rows
+
+
+def storage_caveats(embedded: RunResults, etcd: RunResults) -> list[str]:
+    """A clock mismatch, which makes the difference partly the clocks'."""
+    if clock_name(embedded) == clock_name(etcd):
+        return []
+    return [f"{embedded.label} was timed on the {clock_name(embedded)} clock and {etcd.label} on the "
+            f"{clock_name(etcd)} clock: what etcd adds is then partly the clocks' difference (run the embedded "
+            f"one with --clock {clock_name(etcd)})"]
+
+
+def _seconds(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}{format_scaled(abs(value), 'sec/op')}s"
+
+
+def _shift_cell(shift: ShiftSummary | None) -> str:
+    if shift is None:
+        return "too few samples"
+    return (f"{_seconds(shift.estimate)} [{_seconds(shift.low)}, {_seconds(shift.high)}] "
+            f"(p={shift.p_value:.3f} n={shift.n_old}+{shift.n_new})")
+
+
+def format_storage_table(embedded: RunResults, etcd: RunResults, rows: Sequence[StorageRow], fmt: str) -> str:
+    """``rows`` as text (tabulate's plain layout) or markdown; a sentence when the runs share no cell."""
+    if not rows:
+        return f"{embedded.label} and {etcd.label} have no StoreList cell and configuration in common.\n"
+    title = f"what etcd adds: {etcd.label} (etcd) against {embedded.label} (embedded)"
+    table = [[row.cell, row.configuration, _seconds(row.embedded), _seconds(row.etcd), _shift_cell(row.shift),
+              f"{row.etcd / row.embedded:.3g}" if row.embedded > 0 else "–"] for row in rows]
+    if fmt == "md":
+        return f"{title}\n\n" + md_table(HEADER, table)
+    return f"{title}\n" + tabulate(table, headers=HEADER, tablefmt="plain", disable_numparse=True) + "\n"
