@@ -46,6 +46,8 @@ __all__ = [
     "format_ratio_cell",
     "half_width_pct",
     "process_ratio",
+    "runs_agreement",
+    "RunsAgreement",
     "signed_rank_depth",
     "summarize_ratios",
 ]
@@ -300,6 +302,65 @@ def half_width_pct(summary: RatioSummary) -> float:
     if math.isinf(summary.lo) or math.isinf(summary.hi):
         return math.inf
     return max(summary.center - summary.lo, summary.hi - summary.center) / summary.center * 100
+
+
+# ---------------------------------------------------------------------------
+# Across runs
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunsAgreement:
+    """How several runs' estimates of one ratio agree.
+
+    ``inside``: of the ``checks = k(k-1)`` ordered pairs of k runs, how often one
+    run's estimate lies inside the other's interval; ``p_value``: the Kruskal-Wallis
+    test that the runs' per-process ratios come from one distribution.
+    """
+
+    inside: int
+    checks: int
+    p_value: float
+
+
+def runs_agreement(runs: Sequence[Sequence[float]]) -> RunsAgreement:
+    """Do k runs' per-process ratios of one cell and configuration agree?
+
+    Two views, because they answer different questions:
+
+    * the *literal* one: each run's Hodges-Lehmann estimate against each other
+      run's 95% interval (:func:`summarize_ratios`). Even when nothing differs
+      between runs it fails about one time in six: the other run's estimate
+      carries its own error, so it falls outside with probability
+      ``P(|Z| > 1.96 / sqrt(2))``, about 17% for equal intervals;
+    * the *test*: Kruskal-Wallis (:func:`scipy.stats.kruskal`) over the runs'
+      per-process log ratios, the processes being the sample unit as in every
+      interval here. Its p-value is uniform when the runs agree, so over many
+      cells about 5% fall below 0.05 by chance; more says the runs differ (the
+      machine between them), which no one run's interval can see.
+
+    >>> a = runs_agreement([[0.90, 0.91, 0.92, 0.93, 0.94, 0.95]] * 3)
+    >>> a.inside, a.checks, a.p_value
+    (6, 6, 1.0)
+
+    Raises ``ValueError`` for fewer than two runs or a ratio that is not positive
+    and finite. Cost: k :func:`summarize_ratios` and one Kruskal-Wallis test.
+    """
+    if len(runs) < 2:
+        raise ValueError("runs_agreement needs at least two runs")
+    for ratios in runs:
+        _check_positive_finite(ratios, "process ratios")
+    summaries = [summarize_ratios(ratios) for ratios in runs]
+    inside = sum(other.lo <= summary.center <= other.hi
+                 for summary, other in itertools.permutations(summaries, 2))
+    logs = [[math.log(r) for r in ratios] for ratios in runs]
+    if len({value for values in logs for value in values}) == 1:
+        p_value = 1.0  # every ratio equal: scipy would divide 0 by 0
+    else:
+        from scipy.stats import kruskal
+
+        p_value = float(kruskal(*logs).pvalue)
+    return RunsAgreement(inside, len(runs) * (len(runs) - 1), p_value)
 
 
 # ---------------------------------------------------------------------------

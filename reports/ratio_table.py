@@ -35,6 +35,14 @@ class RatioRow:
     ratios: dict[str, RatioSummary | None]
 
 
+def process_ratios(run: RunResults, configuration: str, cell: str) -> list[float]:
+    """The per-process ratios to the base that ``configuration``'s samples of ``cell`` recorded."""
+    if configuration not in run.configurations:
+        return []
+    return [float(meta[RATIO_KEY]) for meta in run.configurations[configuration].run_metadata(cell)
+            if isinstance(meta.get(RATIO_KEY), (int, float))]
+
+
 def ratio_rows(run: RunResults) -> list[RatioRow]:
     """Every cell with paired ratios, in the run's cell order."""
     base, *others = run.configurations
@@ -42,8 +50,7 @@ def ratio_rows(run: RunResults) -> list[RatioRow]:
     for cell in run.cell_names():
         summaries: dict[str, RatioSummary | None] = {}
         for name in others:
-            recorded = [float(meta[RATIO_KEY]) for meta in run.configurations[name].run_metadata(cell)
-                        if isinstance(meta.get(RATIO_KEY), (int, float))]
+            recorded = process_ratios(run, name, cell)
             summaries[name] = summarize_ratios(recorded) if recorded else None
         if any(summary is not None for summary in summaries.values()):
             rows.append(RatioRow(cell, summaries))

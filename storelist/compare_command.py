@@ -9,6 +9,7 @@ from pathlib import Path
 from benchstat.render import FORMATS, format_tables
 from bench.rundir.files import RunDirError
 from bench.rundir.results import load_run
+from reports.ratio_runs import across_runs_rows, format_across_runs
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.storage_table import format_storage_table, storage_caveats, storage_pair, storage_rows
 from reports.tables import run_caveats, run_table, runs_caveats, runs_tables
@@ -31,6 +32,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows = ratio_rows(run)
         if rows:
             sys.stdout.write("\n" + format_ratio_table(run, rows, args.format))
+    across = across_runs_rows(runs) if len(runs) > 1 else []
+    if across:
+        sys.stdout.write("\n" + format_across_runs(runs, across, args.format))
     pair = storage_pair(runs)
     if pair is not None:
         sys.stdout.write("\n" + format_storage_table(*pair, storage_rows(*pair), args.format))
@@ -51,7 +55,9 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "paired run (storelist run --design paired, the default) adds the ratio table: per "
                          "cell and configuration the Hodges-Lehmann estimate of the per-process ratios to the "
                          "base, the 95% CI that inverts the Wilcoxon signed-rank test, and that test, ~ where "
-                         "the CI contains 1. Runs over both storages (one with --storage etcd) add what etcd adds per cell: "
+                         "the CI contains 1. Several paired runs add the ratios across runs: each run's estimate and "
+                         "interval, how many estimates lie inside the other runs' intervals, and the Kruskal-Wallis "
+                         "test that the runs' per-process ratios agree. Runs over both storages (one with --storage etcd) add what etcd adds per cell: "
                          "the Hodges-Lehmann shift etcd - embedded with the 95% CI that inverts the Mann-Whitney "
                          "test, and the ratio of the medians."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -72,3 +72,19 @@ def write_run(run_dir: Path, samples: Samples, run_manifest: RunManifest | None 
             add_ops(ops_path(run_dir, store), cell, count)
     return run_dir
 
+
+
+def write_paired_run(run_dir: Path, ratios: Mapping[str, Mapping[str, Sequence[float]]], base: str = "btree+index",
+                     base_seconds: float = 1e-5) -> Path:
+    """A paired run: per non-base store and cell, one process per ratio, recorded as the
+    paired worker records it (``storelist_ratio``); the base's processes at ratio 1."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cells = next(iter(ratios.values()))
+    per_store = {base: {cell: [1.0] * len(values) for cell, values in cells.items()}, **ratios}
+    for store, by_cell in per_store.items():
+        benchmarks = [pyperf.Benchmark([pyperf.Run([base_seconds * ratio], metadata={
+            "name": cell, "unit": "second", "loops": 4, "storelist_design": "paired", "storelist_clock": "cpu",
+            "storelist_ratio": ratio}, collect_metadata=False) for ratio in values])
+            for cell, values in by_cell.items()]
+        pyperf.BenchmarkSuite(benchmarks).dump(str(suite_path(run_dir, store)))
+    return run_dir

@@ -37,6 +37,7 @@ from benchstat.paired import (
     format_ratio_cell,
     half_width_pct,
     process_ratio,
+    runs_agreement,
     summarize_ratios,
 )
 
@@ -411,3 +412,41 @@ def test_p_depends_only_on_signs_and_ranks_of_log_ratios(
     order = sorted(abs(k) for k in signed)
     w_plus = sum(order.index(k) + 1 for k in signed if k > 0)
     assert p1 == pytest.approx(_exact_wilcoxon_p(len(signed), w_plus), rel=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# Across runs
+# ---------------------------------------------------------------------------
+
+
+def test_runs_agreement_of_identical_runs_and_of_clearly_shifted_ones() -> None:
+    same = runs_agreement([TEN_BELOW, TEN_BELOW, TEN_BELOW])
+    assert (same.inside, same.checks, same.p_value) == (6, 6, 1.0)
+    shifted = runs_agreement([TEN_BELOW, [r * 1.2 for r in TEN_BELOW]])
+    assert (shifted.inside, shifted.checks) == (0, 2)
+    # Kruskal-Wallis of two separated groups of ten: H = 14.29, p = 1.57e-4 (chi-square, 1 df).
+    assert shifted.p_value == pytest.approx(1.5705e-4, rel=1e-3)
+
+
+def test_runs_agreement_refuses_one_run_or_bad_ratios() -> None:
+    with pytest.raises(ValueError, match="at least two runs"):
+        runs_agreement([TEN_BELOW])
+    with pytest.raises(ValueError, match="positive and finite"):
+        runs_agreement([TEN_BELOW, [0.9, 0.0, 1.1]])
+
+
+def test_runs_that_measure_the_same_ratio_agree_as_often_as_chance_says() -> None:
+    """The literal check lands near 83% and the test near 5% when nothing differs between runs."""
+    import random
+
+    rng = random.Random(5)
+    inside = checks = rejected = 0
+    trials = 150
+    for _ in range(trials):
+        runs = [[math.exp(rng.gauss(-0.1, 0.02)) for _ in range(20)] for _ in range(2)]
+        agreement = runs_agreement(runs)
+        inside += agreement.inside
+        checks += agreement.checks
+        rejected += agreement.p_value < 0.05
+    assert 0.77 <= inside / checks <= 0.90
+    assert rejected / trials <= 0.11  # 5% expected; 150 trials put 3 sd at about 5.3%

@@ -18,7 +18,7 @@ from bench.rundir.results import load_run
 from reports.environment import environment_section
 from benchstat.files import benchstat_files
 from stores import STORE_NAMES
-from synthetic_runs import manifest, spread, write_run
+from synthetic_runs import manifest, spread, write_paired_run, write_run
 
 BENCHSTAT_EXAMPLE = Path(__file__).parent / "data" / "benchstat_example"
 PUBLISHED_CASES = get_preset("published").cases()
@@ -219,6 +219,26 @@ def test_compare_of_an_embedded_and_an_etcd_run_says_what_etcd_adds_per_cell(
     status, out, err = run_cli(capsys, "compare", str(third), str(second))
     assert status == 1 and "what etcd adds" in out
     assert "cpu clock" in err and "--clock wall" in err and "Traceback" not in err
+
+
+def test_compare_of_paired_runs_sets_their_ratios_side_by_side_and_says_how_they_agree(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ratios = [0.90 + 0.002 * i for i in range(10)]  # 0.900 .. 0.918, estimate 0.909
+    others = STORE_NAMES[1:]
+    agreeing = [write_paired_run(tmp_path / name, {store: {CELLS[0]: ratios} for store in others})
+                for name in ("r1", "r2")]
+    shifted = write_paired_run(tmp_path / "r3", {store: {CELLS[0]: [r * 1.1 for r in ratios]} for store in others})
+    status, out, err = run_cli(capsys, "compare", *map(str, [*agreeing, shifted]))
+    assert status == 0, err
+    table = out[out.index("ratio to the base across runs"):]
+    row = next(line for line in table.splitlines() if line.startswith(CELLS[0]))
+    assert row.count("0.909 [") == 2 and "0.9999 [" in row  # r3: 0.909 x 1.1
+    assert "2/6" in row  # only r1 and r2 hold each other's estimate
+    assert float(row.split()[-1]) < 0.001
+    assert "estimates inside the other runs' 95% intervals: 6 of 18 (33%" in table
+    assert "runs differ (Kruskal-Wallis p < 0.05) in 3 of 3 cells" in table
+    status, out, _ = run_cli(capsys, "compare", str(agreeing[0]))
+    assert "across runs" not in out  # one run: nothing to set beside
 
 
 def test_compare_names_missing_configurations_and_compares_the_rest(tmp_path: Path,

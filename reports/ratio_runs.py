@@ -1,0 +1,84 @@
+"""The ratio table across runs: do several paired runs of the same cells agree?
+
+``storelist compare RUN1 RUN2 ...`` of paired runs sets each run's ratio estimate and
+95% interval side by side, per cell and configuration, and says how they agree
+(``benchstat.paired.runs_agreement``): how many of the runs' estimates lie inside the
+other runs' intervals, and the Kruskal-Wallis test of their per-process ratios. A
+closing line totals both against what chance alone gives, because neither figure
+means much for one cell: another run's estimate falls outside a 95% interval about
+one time in six even when the runs measure the same thing, and one cell in twenty
+passes p < 0.05 by chance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tabulate import tabulate
+
+from bench.rundir.results import RunResults
+from benchstat.paired import RunsAgreement, RatioSummary, runs_agreement, summarize_ratios
+from reports.markdown import md_table
+from reports.ratio_table import process_ratios
+
+# What chance alone gives when the runs measure the same ratio: an estimate inside
+# another run's equally wide 95% interval with probability P(|Z| < 1.96 / sqrt(2)).
+CHANCE_INSIDE = 0.83
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class AcrossRow:
+    """One cell and configuration in every run that has its ratios."""
+
+    cell: str
+    configuration: str
+    summaries: list[RatioSummary | None]  # per run, None where it has none
+    agreement: RunsAgreement
+
+
+def across_runs_rows(runs: Sequence[RunResults]) -> list[AcrossRow]:
+    """Every cell and non-base configuration with paired ratios in at least two of ``runs``."""
+    cells = list(dict.fromkeys(cell for run in runs for cell in run.cell_names()))
+    configurations = list(dict.fromkeys(name for run in runs for name in list(run.configurations)[1:]))
+    rows = []
+    for cell in cells:
+        for name in configurations:
+            recorded = [process_ratios(run, name, cell) for run in runs]
+            present = [ratios for ratios in recorded if ratios]
+            if len(present) < 2:
+                continue
+            rows.append(AcrossRow(cell, name, [summarize_ratios(ratios) if ratios else None for ratios in recorded],
+                                  runs_agreement(present)))
+    return rows
+
+
+def _estimate(summary: RatioSummary | None) -> str:
+    if summary is None:
+        return "–"
+    return f"{summary.center:.4g} [{summary.lo:.4g}, {summary.hi:.4g}]"
+
+
+def agreement_totals(rows: Sequence[AcrossRow]) -> str:
+    """One sentence: the literal check and the test, totalled over ``rows``, beside chance."""
+    inside = sum(row.agreement.inside for row in rows)
+    checks = sum(row.agreement.checks for row in rows)
+    differ = sum(row.agreement.p_value < ALPHA for row in rows)
+    return (f"estimates inside the other runs' 95% intervals: {inside} of {checks} ({inside / checks:.0%}; runs "
+            f"that measure the same ratio give about {CHANCE_INSIDE:.0%}); runs differ (Kruskal-Wallis p < {ALPHA}) "
+            f"in {differ} of {len(rows)} cells (chance alone: about {ALPHA * len(rows):.1f})")
+
+
+def format_across_runs(runs: Sequence[RunResults], rows: Sequence[AcrossRow], fmt: str) -> str:
+    """``rows`` as text (tabulate's plain layout) or markdown, with the totals; "" when there are none."""
+    if not rows:
+        return ""
+    header = ["ratio to the base across runs", "configuration", *(run.label for run in runs),
+              "inside others' CIs", "runs differ p"]
+    table = [[row.cell, row.configuration, *map(_estimate, row.summaries),
+              f"{row.agreement.inside}/{row.agreement.checks}", f"{row.agreement.p_value:.3f}"] for row in rows]
+    totals = agreement_totals(rows)
+    if fmt == "md":
+        return md_table(header, table) + f"\n{totals[0].upper()}{totals[1:]}.\n"
+    return tabulate(table, headers=header, tablefmt="plain", disable_numparse=True) + f"\n{totals}\n"
