@@ -166,3 +166,20 @@ def test_the_full_preset_runs_over_etcd_with_its_write_cells_on_the_embedded_sto
     assert "--seed=8" in create_args  # the round's own pod names, not the loaded population's seed
     _, write_args = plan.worker(write, ("btree",), {"btree": 1}, 3, tmp_path)
     assert "--storage=embedded" in write_args and not any(arg.startswith("--etcd") for arg in write_args)
+
+
+def test_one_configuration_over_etcd_is_timed_by_the_worker_that_attaches_to_etcd(tmp_path: Path) -> None:
+    from bench.sampling import SAMPLE_MODES
+    from bench.storelist.fixture import Profiles
+    from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
+    from bench.storelist.presets import get_preset
+    from bench.storelist.suite import StoreListPlan
+
+    plan = StoreListPlan(tmp_path / "run", get_preset("full"), ("btree+index",), 5, SAMPLE_MODES["fast"], "fast",
+                         clock="wall", profiles=Profiles(storage="etcd"), cells="RV=Exact/Scope=Namespace")
+    plan.etcd.endpoint = "http://127.0.0.1:2379"
+    cell = plan.cell_names()[0]
+    (unit,) = plan.units(cell, 1)
+    module, arguments = plan.worker(cell, unit, {"btree+index": 0}, 1, tmp_path)
+    assert module == PAIRED_MODULE and "--stores=btree+index" in arguments
+    assert "--etcd-endpoint=http://127.0.0.1:2379" in arguments

@@ -313,7 +313,9 @@ class StoreListPlan:
                                         f"--round={round_index}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = self._cases_by_name[cell]
-        if len(unit) > 1:
+        # Over etcd a single configuration goes to the paired worker too: it is the one
+        # that attaches to the run's etcd (the unpaired worker builds an embedded storage).
+        if len(unit) > 1 or self.profiles.storage == ETCD_STORAGE:
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
             etcd = ([f"--etcd-endpoint={self.etcd.endpoint}", f"--etcd-prefix={self.etcd.prefix_of(case.shape)}"]
