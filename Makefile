@@ -26,7 +26,7 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q
 
-# The published table's 6 cells, 20 paired samples each (10-11 minutes on 2 cores).
+# The published table's 6 cells, 20 paired samples each (9-10 minutes on 2 cores, up to 15 on a slow day).
 bench: $(STAMP)
 	$(STORELIST) run --preset published -o $(RESULTS)/$(RUN_ID)
 	$(STORELIST) compare $(RESULTS)/$(RUN_ID)
