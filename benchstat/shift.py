@@ -80,7 +80,8 @@ def summarize_shift(old: Sequence[float], new: Sequence[float], confidence: floa
     (10.0, 7.0, 13.0)
 
     Raises ``ValueError`` when the samples are too small for an interval at
-    ``confidence`` (fewer than four values each at 95%) or a value is not finite.
+    ``confidence`` (``shift_depth`` is 0: three values each at 95%, say) or a value is
+    not finite; ``AllSamplesEqualError`` (from the U test) when every value is equal.
 
     Cost: O(m n log(m n)) for the sorted differences, plus :func:`shift_depth`.
     """

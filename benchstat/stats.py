@@ -370,6 +370,8 @@ def u_cdf(n1: int, n2: int, u: int) -> float:
 
     Cost: that of :func:`exact_u_distribution`, once per pair of sizes (cached).
     """
+    if u < 0:
+        return 0.0
     cumulative = _u_cumulative(n1, n2, (1,) * (n1 + n2))
     return float(cumulative[min(2 * u, len(cumulative) - 1)]) / math.comb(n1 + n2, n1)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from bench.rundir.results import RunResults
 from reports.markdown import md_table
+from reports.run_kind import run_storage
 
 RECORDED_PACKAGES: tuple[str, ...] = ("pyperf", "BTrees", "sortedcontainers", "scipy")
 
@@ -30,7 +31,7 @@ def environment_section(run: RunResults) -> str:
         ["git revision", pick("git_revision")],
         ["population seed", str(run.manifest.seed) if run.manifest else pick("storelist_seed")],
         # Where the StoreList cells listed from (an in-flight run has no storage).
-        *([["storage", str(metadata["storelist_storage"])]] if "storelist_storage" in metadata else []),
+        *([["storage", storage]] if (storage := run_storage(run)) is not None else []),
         ["platform", pick("platform")],
     ]
     if run.manifest:

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from tabulate import tabulate
 
 from bench.rundir.results import RunResults
-from benchstat.paired import RunsAgreement, RatioSummary, runs_agreement, summarize_ratios
+from benchstat.paired import RatioSummary, RunsAgreement, format_ratio_estimate, runs_agreement, summarize_ratios
 from reports.markdown import md_table
 from reports.ratio_table import process_ratios
+from reports.run_kind import run_clock, run_storage
 
 # What chance alone gives when the runs measure the same ratio: an estimate inside
-# another run's equally wide 95% interval with probability P(|Z| < 1.96 / sqrt(2)).
+# another run's equally wide 95% interval with probability P(|Z| < 1.96 / sqrt(2)) =
+# 0.834 (intervals of runs with as many processes; bounded, so at least 6 of them).
 CHANCE_INSIDE = 0.83
 ALPHA = 0.05
 
@@ -38,8 +40,34 @@ class AcrossRow:
     agreement: RunsAgreement
 
 
+def runs_alike(runs: Sequence[RunResults]) -> tuple[list[RunResults], list[tuple[RunResults, str]]]:
+    """The runs whose ratios can stand beside the first run's (the same base, storage and
+    clock: a ratio to another base, or over another storage, is another quantity), and
+    the others with the reason.
+
+    Cost: O(runs), reading each run's clock and storage.
+    """
+    def kind(run: RunResults) -> tuple[str, str | None, str]:
+        return next(iter(run.configurations), ""), run_storage(run), run_clock(run)
+
+    first = kind(runs[0]) if runs else None
+    alike, apart = [], []
+    for run in runs:
+        if kind(run) == first:
+            alike.append(run)
+        else:
+            base, storage, clock = kind(run)
+            apart.append((run, f"base {base}, {storage or 'no'} storage, {clock} clock, against "
+                               f"{first[0]}, {first[1] or 'no'} storage, {first[2]} clock" if first else ""))
+    return alike, apart
+
+
 def across_runs_rows(runs: Sequence[RunResults]) -> list[AcrossRow]:
-    """Every cell and non-base configuration with paired ratios in at least two of ``runs``."""
+    """Every cell and non-base configuration with paired ratios in at least two of ``runs``
+    (all of one base: ``runs_alike``).
+
+    Cost: per row one ``summarize_ratios`` per run and one Kruskal-Wallis test (~1 ms
+    each at 20 processes)."""
     cells = list(dict.fromkeys(cell for run in runs for cell in run.cell_names()))
     configurations = list(dict.fromkeys(name for run in runs for name in list(run.configurations)[1:]))
     rows = []
@@ -55,9 +83,7 @@ def across_runs_rows(runs: Sequence[RunResults]) -> list[AcrossRow]:
 
 
 def _estimate(summary: RatioSummary | None) -> str:
-    if summary is None:
-        return "–"
-    return f"{summary.center:.4g} [{summary.lo:.4g}, {summary.hi:.4g}]"
+    return "–" if summary is None else format_ratio_estimate(summary)
 
 
 def agreement_totals(rows: Sequence[AcrossRow]) -> str:
@@ -65,9 +91,10 @@ def agreement_totals(rows: Sequence[AcrossRow]) -> str:
     inside = sum(row.agreement.inside for row in rows)
     checks = sum(row.agreement.checks for row in rows)
     differ = sum(row.agreement.p_value < ALPHA for row in rows)
-    return (f"estimates inside the other runs' 95% intervals: {inside} of {checks} ({inside / checks:.0%}; runs "
-            f"that measure the same ratio give about {CHANCE_INSIDE:.0%}); runs differ (Kruskal-Wallis p < {ALPHA}) "
-            f"in {differ} of {len(rows)} cells (chance alone: about {ALPHA * len(rows):.1f})")
+    share = f"{inside / checks:.0%}" if checks else "no bounded interval"
+    return (f"estimates inside the other runs' 95% intervals: {inside} of {checks} ({share}; runs that measure "
+            f"the same ratio give about {CHANCE_INSIDE:.0%}); runs differ (Kruskal-Wallis p < {ALPHA}) for "
+            f"{differ} of {len(rows)} cell-configurations (chance alone: about {ALPHA * len(rows):.1f})")
 
 
 def format_across_runs(runs: Sequence[RunResults], rows: Sequence[AcrossRow], fmt: str) -> str:

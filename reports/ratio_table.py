@@ -25,6 +25,7 @@ from bench.rundir.metadata_keys import RATIO_KEY
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, format_ratio_cell, summarize_ratios
 from reports.markdown import md_table
+from reports.run_kind import run_clock
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,8 @@ def ratio_rows(run: RunResults) -> list[RatioRow]:
 def clock_of(run: RunResults) -> str:
     """"paired design, cpu clock" as the run recorded it, else what its samples say."""
     if run.manifest is not None and run.manifest.suite == "storelist":
-        facts = StoreListFacts.of(run.manifest)
-        return f"{facts.design} design, {facts.clock} clock"
-    clocks = {str(meta.get("storelist_clock", "wall")) for results in run.configurations.values()
-              for cell in run.cell_names() for meta in results.run_metadata(cell)}
-    return f"{'/'.join(sorted(clocks)) or 'wall'} clock"
+        return f"{StoreListFacts.of(run.manifest).design} design, {run_clock(run)} clock"
+    return f"{run_clock(run)} clock"
 
 
 def format_ratio_table(run: RunResults, rows: list[RatioRow], fmt: str) -> str:

@@ -25,24 +25,14 @@ from dataclasses import dataclass
 from tabulate import tabulate
 
 from bench.rundir.results import RunResults
-from benchstat.shift import ShiftSummary, summarize_shift
+from benchstat.names import parse_name
+from benchstat.shift import ShiftSummary, shift_depth, summarize_shift
 from benchstat.units import format_scaled
 from reports.markdown import md_table
+from reports.run_kind import EMBEDDED, STORELIST, run_clock, run_storage
 
-EMBEDDED = "embedded"
 ETCD = "etcd"
-STORAGE_KEY = "storelist_storage"
-CLOCK_KEY = "storelist_clock"
 HEADER = ("cell", "configuration", "embedded sec/op", "etcd sec/op", "etcd - embedded [95% CI]", "etcd ÷ embedded")
-
-
-def storage_of(run: RunResults) -> str:
-    """The storage the run's StoreList cells listed from (runs before the option: embedded)."""
-    return str(run.metadata().get(STORAGE_KEY, EMBEDDED))
-
-
-def clock_name(run: RunResults) -> str:
-    return str(run.metadata().get(CLOCK_KEY, "wall"))
 
 
 @dataclass(frozen=True)
@@ -59,16 +49,19 @@ class StorageRow:
 
 def storage_pair(runs: Sequence[RunResults]) -> tuple[RunResults, RunResults] | None:
     """The first embedded run and the first etcd run among ``runs``, or None if either is missing."""
-    embedded = next((run for run in runs if storage_of(run) == EMBEDDED), None)
-    etcd = next((run for run in runs if storage_of(run) == ETCD), None)
+    embedded = next((run for run in runs if run_storage(run) == EMBEDDED), None)
+    etcd = next((run for run in runs if run_storage(run) == ETCD), None)
     return (embedded, etcd) if embedded is not None and etcd is not None else None
 
 
 def storage_rows(embedded: RunResults, etcd: RunResults) -> list[StorageRow]:
-    """Every StoreList cell and configuration both runs sampled, in the etcd run's order."""
+    """Every StoreList cell and configuration both runs sampled, in the etcd run's order.
+
+    Cost: per row one sort of the m x n differences of the two runs' samples
+    (``summarize_shift``), 400 at 20 processes a side."""
     rows = []
     for cell in etcd.cell_names():
-        if not cell.startswith("StoreList/"):
+        if parse_name(cell).base != STORELIST:
             continue  # create-then-list and write cells have their own sections
         for configuration, results in etcd.configurations.items():
             theirs = results.samples.get(cell, [])
@@ -76,21 +69,24 @@ def storage_rows(embedded: RunResults, etcd: RunResults) -> list[StorageRow]:
                 if configuration in embedded.configurations else []
             if not ours or not theirs:
                 continue
-            try:
-                shift: ShiftSummary | None = summarize_shift(ours, theirs)
-            except ValueError:  # too few samples for an interval
-                shift = None
+            shift = summarize_shift(ours, theirs) if shift_depth(len(ours), len(theirs)) else None
             rows.append(StorageRow(cell, configuration, statistics.median(ours), statistics.median(theirs), shift))
     return rows
 
 
-def storage_caveats(embedded: RunResults, etcd: RunResults) -> list[str]:
-    """A clock mismatch, which makes the difference partly the clocks'."""
-    if clock_name(embedded) == clock_name(etcd):
-        return []
-    return [f"{embedded.label} was timed on the {clock_name(embedded)} clock and {etcd.label} on the "
-            f"{clock_name(etcd)} clock: what etcd adds is then partly the clocks' difference (run the embedded "
-            f"one with --clock {clock_name(etcd)})"]
+def storage_caveats(embedded: RunResults, etcd: RunResults, rows: Sequence[StorageRow]) -> list[str]:
+    """A clock mismatch, which makes the difference partly the clocks', and the etcd run's
+    configurations the embedded run lacks (left out of the table)."""
+    caveats = []
+    if run_clock(embedded) != run_clock(etcd):
+        caveats.append(f"{embedded.label} was timed on the {run_clock(embedded)} clock and {etcd.label} on the "
+                       f"{run_clock(etcd)} clock: what etcd adds is then partly the clocks' difference (run the "
+                       f"embedded one with --clock {run_clock(etcd)})")
+    missing = [name for name in etcd.configurations if name not in {row.configuration for row in rows}]
+    if missing:
+        caveats.append(f"what etcd adds: {embedded.label} has no cell of {etcd.label} on {', '.join(missing)}; "
+                       "left out")
+    return caveats
 
 
 def _seconds(value: float) -> str:
@@ -100,7 +96,7 @@ def _seconds(value: float) -> str:
 
 def _shift_cell(shift: ShiftSummary | None) -> str:
     if shift is None:
-        return "too few samples"
+        return "too few samples for an interval"
     return (f"{_seconds(shift.estimate)} [{_seconds(shift.low)}, {_seconds(shift.high)}] "
             f"(p={shift.p_value:.3f} n={shift.n_old}+{shift.n_new})")
 

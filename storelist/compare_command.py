@@ -9,7 +9,7 @@ from pathlib import Path
 from benchstat.render import FORMATS, format_tables
 from bench.rundir.files import RunDirError
 from bench.rundir.results import load_run
-from reports.ratio_runs import across_runs_rows, format_across_runs
+from reports.ratio_runs import across_runs_rows, format_across_runs, runs_alike
 from reports.ratio_table import format_ratio_table, ratio_rows
 from reports.storage_table import format_storage_table, storage_caveats, storage_pair, storage_rows
 from reports.tables import run_caveats, run_table, runs_caveats, runs_tables
@@ -32,13 +32,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows = ratio_rows(run)
         if rows:
             sys.stdout.write("\n" + format_ratio_table(run, rows, args.format))
-    across = across_runs_rows(runs) if len(runs) > 1 else []
+    alike, apart = runs_alike(runs)
+    across = across_runs_rows(alike) if len(alike) > 1 else []
     if across:
-        sys.stdout.write("\n" + format_across_runs(runs, across, args.format))
+        sys.stdout.write("\n" + format_across_runs(alike, across, args.format))
+        caveats += [f"ratios across runs: {run.label} left out ({why})" for run, why in apart]
     pair = storage_pair(runs)
     if pair is not None:
-        sys.stdout.write("\n" + format_storage_table(*pair, storage_rows(*pair), args.format))
-        caveats += storage_caveats(*pair)
+        rows = storage_rows(*pair)
+        sys.stdout.write("\n" + format_storage_table(*pair, rows, args.format))
+        caveats += storage_caveats(*pair, rows)
     return notes("compare", caveats)
 
 
@@ -57,8 +60,9 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "base, the 95% CI that inverts the Wilcoxon signed-rank test, and that test, ~ where "
                          "the CI contains 1. Several paired runs add the ratios across runs: each run's estimate and "
                          "interval, how many estimates lie inside the other runs' intervals, and the Kruskal-Wallis "
-                         "test that the runs' per-process ratios agree. Runs over both storages (one with --storage etcd) add what etcd adds per cell: "
-                         "the Hodges-Lehmann shift etcd - embedded with the 95% CI that inverts the Mann-Whitney "
+                         "test that the runs' per-process ratios agree (runs of one base, storage and clock). "
+                         "Runs over both storages (one with --storage etcd) add what etcd adds per cell: the "
+                         "Hodges-Lehmann shift etcd - embedded with the 95% CI that inverts the Mann-Whitney "
                          "test, and the ratio of the medians."),
         epilog=EXIT_STATUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", type=Path, metavar="RUN", help="run directory (from storelist run)")

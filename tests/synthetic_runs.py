@@ -43,10 +43,10 @@ def write_suite(path: Path, cells: Mapping[str, Sequence[float]], store: str, se
 
 def manifest(cases: Sequence[StoreListCase], stores: Sequence[str], preset: str = "published", seed: int = 1,
              processes: int = 10, status: str = "complete",
-             counterparts: Mapping[str, str] | None = None) -> RunManifest:
+             counterparts: Mapping[str, str] | None = None, clock: str = "wall") -> RunManifest:
     """A StoreList manifest; ``counterparts`` as a run of a scaled-down preset records them."""
     facts = StoreListFacts(list(dict.fromkeys(c.shape.benchmark_name for c in cases)), dict(counterparts or {}),
-                           "unpaired", "wall")
+                           "unpaired", clock)
     return RunManifest(suite="storelist", preset=preset, configurations=list(stores),
                        benchmarks=[c.name for c in cases], seed=seed, mode="default", facts=facts.to_dict(),
                        settings={"processes": processes, "values": 3, "warmups": 1, "min_time": 0.1, "loops": 0},
@@ -71,7 +71,6 @@ def write_run(run_dir: Path, samples: Samples, run_manifest: RunManifest | None 
         for cell, count in counts.items():
             add_ops(ops_path(run_dir, store), cell, count)
     return run_dir
-
 
 
 def write_paired_run(run_dir: Path, ratios: Mapping[str, Mapping[str, Sequence[float]]], base: str = "btree+index",

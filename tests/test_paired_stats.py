@@ -428,6 +428,14 @@ def test_runs_agreement_of_identical_runs_and_of_clearly_shifted_ones() -> None:
     assert shifted.p_value == pytest.approx(1.5705e-4, rel=1e-3)
 
 
+def test_an_unbounded_interval_checks_nothing() -> None:
+    # Five processes give no finite 95% interval: it would hold any estimate, so it is no check.
+    few = runs_agreement([[0.90, 0.95, 1.00, 0.97, 0.93], [2.0, 2.1, 2.2, 2.05, 2.15]])
+    assert (few.inside, few.checks) == (0, 0)
+    mixed = runs_agreement([TEN_BELOW, [2.0, 2.1, 2.2, 2.05, 2.15]])
+    assert (mixed.inside, mixed.checks) == (0, 1)  # only the ten-process run's interval checks
+
+
 def test_runs_agreement_refuses_one_run_or_bad_ratios() -> None:
     with pytest.raises(ValueError, match="at least two runs"):
         runs_agreement([TEN_BELOW])

@@ -75,8 +75,13 @@ def test_coverage_of_the_interval_is_about_its_confidence() -> None:
     assert 0.92 <= covered / trials <= 0.99
 
 
-def test_large_samples_use_the_normal_approximation_close_to_the_exact_depth() -> None:
-    exact = shift_depth(50, 50)
-    approximate = shift_depth(51, 51)
-    # The depth grows with n*n: 50 x 50 and 51 x 51 differ by about 2% of it.
-    assert exact < approximate < exact * 1.06
+def test_the_normal_approximation_gives_the_exact_depth_where_both_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = {sizes: shift_depth(*sizes) for sizes in [(50, 50), (20, 30), (10, 10)]}
+    monkeypatch.setattr("benchstat.shift.MW_EXACT_LIMIT", 0)
+    shift_depth.cache_clear()
+    try:
+        approximate = {sizes: shift_depth(*sizes) for sizes in exact}
+    finally:
+        shift_depth.cache_clear()
+    assert approximate[(50, 50)] == exact[(50, 50)] == 966
+    assert all(abs(approximate[sizes] - exact[sizes]) <= 1 for sizes in exact)

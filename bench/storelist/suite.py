@@ -108,8 +108,8 @@ class StoreListPlan:
     profiles: Profiles = Profiles()
     etcd_endpoints: str = ""  # --storage etcd on an existing cluster (else a private etcd)
     # --cells: a regular expression searched in each cell's full name, as Go's -bench
-    # selects benchmarks (a plain search over the whole name, not Go's per-level match:
-    # "RV=Exact|Paginate=[1-9]" picks the leaves a reader would expect); "" keeps them all.
+    # selects benchmarks (a plain search over the whole name, not Go's per-level match, so
+    # "^StoreList/.*(RV=Exact|Paginate=[1-9])" reads as it looks); "" keeps them all.
     cells: str = ""
 
     def __post_init__(self) -> None:
@@ -168,9 +168,11 @@ class StoreListPlan:
     def _check_memory(self) -> None:
         """ValueError, before anything starts, if a worker could not hold the largest population."""
         available = available_memory_bytes()
-        if available is None or not self.preset.shapes:
+        # The populations the selected cells build (create-then-list builds none of size).
+        shapes = [case.shape for case in self.cases] + [case.shape for case in self.write_cases]
+        if available is None or not shapes:
             return
-        largest = max(self.preset.shapes, key=lambda shape: shape.pods)
+        largest = max(shapes, key=lambda shape: shape.pods)
         needed = estimated_worker_bytes(largest, self.profiles.pods)
         if needed > available:
             raise ValueError(f"a worker holding {largest.benchmark_name} ({self.profiles.pods} pods) would need about "
@@ -221,7 +223,7 @@ class StoreListPlan:
                       str(shape.pods_per_namespace), "--nodes", str(shape.nodes)]
         else:
             parts += ["--preset", self.preset.name, *self.preset.options]
-        parts += ["--cells", self.cells] if self.cells else []
+        parts += [f"--cells={self.cells}"] if self.cells else []  # one word: a pattern may start with "-"
         parts += ["--stores", ",".join(self.configurations), "--seed", str(self.seed)]
         parts += [] if self.design == DEFAULT_DESIGN else ["--design", self.design]
         parts += [] if self.clock == default_clock(self.profiles.storage) else ["--clock", self.clock]
