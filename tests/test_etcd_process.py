@@ -183,3 +183,60 @@ def test_one_configuration_over_etcd_is_timed_by_the_worker_that_attaches_to_etc
     module, arguments = plan.worker(cell, unit, {"btree+index": 0}, 1, tmp_path)
     assert module == PAIRED_MODULE and "--stores=btree+index" in arguments
     assert "--etcd-endpoint=http://127.0.0.1:2379" in arguments
+
+
+@pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
+def test_an_etcd_that_dies_mid_run_fails_the_run_in_one_line_and_resume_finishes_it(tmp_path: Path) -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    import re
+    import subprocess
+    import sys
+
+    from bench.rundir.manifest import read_manifest
+
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-m", "storelist", "run", "--namespaces", "4", "--pods-per-namespace", "25",
+               "--nodes", "3", "--storage", "etcd", "--stores", "btree+index,btree", "--processes", "6",
+               "--blocks", "2", "--block-time", "0.001", "--seed", "5", "-o", str(run_dir)]
+    before = _etcd_processes()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None and run.stderr is not None
+        pid = None
+        for line in run.stdout:
+            found = re.search(r"a private etcd at \S+ \(pid (\d+)\)", line)
+            pid = int(found.group(1)) if found else pid
+            if "round 2/6" in line:
+                break
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)  # etcd dies while the run goes on
+        _, err = run.communicate(timeout=120)
+    assert run.returncode == 2
+    errors = [line for line in err.splitlines() if line.strip()]
+    assert len(errors) == 1 and "Traceback" not in err and errors[0].startswith("storelist run: error:"), err
+    recorded = read_manifest(run_dir)
+    assert recorded is not None and recorded.status == "failed" and 1 <= recorded.rounds_completed < 6
+    assert _etcd_processes() == before
+    # As any failed run: resumed, it starts a private etcd of its own, loads the same
+    # population (the recorded seed) and finishes what is missing.
+    resumed = subprocess.run([sys.executable, "-m", "storelist", "run", "--resume", str(run_dir)],
+                             capture_output=True, text=True, timeout=180)
+    assert resumed.returncode == 0, resumed.stderr
+    recorded = read_manifest(run_dir)
+    assert recorded is not None and recorded.status == "complete" and recorded.rounds_completed == 6
+    assert _etcd_processes() == before
+
+
+def test_an_endpoint_nobody_listens_on_fails_the_run_in_one_line(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyetcd", reason="the etcd client extra is not installed")
+    from storelist.main import main
+
+    with socket.socket() as probe:  # a free port: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    status = main(["run", "--namespaces", "4", "--pods-per-namespace", "25", "--nodes", "3", "--storage", "etcd",
+                   "--etcd-endpoints", f"http://127.0.0.1:{port}", "--processes", "2", "--blocks", "2",
+                   "--block-time", "0.001", "-o", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.strip()]
+    assert status == 2 and len(errors) == 1 and str(port) in errors[0] and "Traceback" not in err, err
