@@ -367,6 +367,8 @@ def u_cdf(n1: int, n2: int, u: int) -> float:
 
     >>> u_cdf(2, 2, 0)  # the first two values are the first sample's: 1 of C(4, 2)
     0.16666666666666666
+    >>> u_cdf(2, 2, -1), u_cdf(2, 2, 4)  # below and at the largest U
+    (0.0, 1.0)
 
     Cost: that of :func:`exact_u_distribution`, once per pair of sizes (cached).
     """

@@ -20,7 +20,8 @@ from tabulate import tabulate
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, RunsAgreement, format_ratio_estimate, runs_agreement, summarize_ratios
 from reports.markdown import md_table
-from reports.ratio_table import process_ratios
+from bench.rundir.facts import StoreListFacts
+from reports.ratio_table import process_ratios, ratio_rows
 from reports.run_kind import run_clock, run_storage
 
 # What chance alone gives when the runs measure the same ratio: an estimate inside
@@ -40,25 +41,39 @@ class AcrossRow:
     agreement: RunsAgreement
 
 
+def _kind(run: RunResults) -> tuple[str, str | None, str, str, str]:
+    """What makes two runs' ratios the same quantity: base, storage, clock, pods, indexers."""
+    facts = (StoreListFacts.of(run.manifest) if run.manifest is not None and run.manifest.suite == "storelist"
+             else None)
+    return (next(iter(run.configurations), ""), run_storage(run), run_clock(run),
+            facts.pods if facts else "", facts.indexers if facts else "")
+
+
+def _describe(kind: tuple[str, str | None, str, str, str]) -> str:
+    base, storage, clock, pods, indexers = kind
+    profiles = f", {pods} pods, {indexers} indexers" if pods else ""
+    return f"base {base}, {storage or 'no'} storage, {clock} clock{profiles}"
+
+
 def runs_alike(runs: Sequence[RunResults]) -> tuple[list[RunResults], list[tuple[RunResults, str]]]:
-    """The runs whose ratios can stand beside the first run's (the same base, storage and
-    clock: a ratio to another base, or over another storage, is another quantity), and
-    the others with the reason.
+    """Of the runs with paired ratios, those whose ratios can stand beside the first's (the
+    same base, storage, clock and profiles: a ratio to another base, or over another
+    storage, is another quantity), and the others with the reason. Runs without ratios
+    (unpaired) are in neither.
 
-    Cost: O(runs), reading each run's clock and storage.
+    Cost: O(runs), reading each run's clock, storage and ratios.
     """
-    def kind(run: RunResults) -> tuple[str, str | None, str]:
-        return next(iter(run.configurations), ""), run_storage(run), run_clock(run)
-
-    first = kind(runs[0]) if runs else None
+    paired = [run for run in runs if ratio_rows(run)]
+    if not paired:
+        return [], []
+    first = _kind(paired[0])
     alike, apart = [], []
-    for run in runs:
-        if kind(run) == first:
+    for run in paired:
+        kind = _kind(run)
+        if kind == first:
             alike.append(run)
         else:
-            base, storage, clock = kind(run)
-            apart.append((run, f"base {base}, {storage or 'no'} storage, {clock} clock, against "
-                               f"{first[0]}, {first[1] or 'no'} storage, {first[2]} clock" if first else ""))
+            apart.append((run, f"{_describe(kind)}, against {_describe(first)}"))
     return alike, apart
 
 
@@ -87,7 +102,7 @@ def _estimate(summary: RatioSummary | None) -> str:
 
 
 def agreement_totals(rows: Sequence[AcrossRow]) -> str:
-    """One sentence: the literal check and the test, totalled over ``rows``, beside chance."""
+    """One sentence: the literal check and the test, totalled over ``rows``, beside chance. Cost: O(rows)."""
     inside = sum(row.agreement.inside for row in rows)
     checks = sum(row.agreement.checks for row in rows)
     differ = sum(row.agreement.p_value < ALPHA for row in rows)
@@ -98,7 +113,8 @@ def agreement_totals(rows: Sequence[AcrossRow]) -> str:
 
 
 def format_across_runs(runs: Sequence[RunResults], rows: Sequence[AcrossRow], fmt: str) -> str:
-    """``rows`` as text (tabulate's plain layout) or markdown, with the totals; "" when there are none."""
+    """``rows`` as text (tabulate's plain layout) or markdown, with the totals; "" when
+    there are none. Cost: O(rows x runs)."""
     if not rows:
         return ""
     header = ["ratio to the base across runs", "configuration", *(run.label for run in runs),

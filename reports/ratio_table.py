@@ -37,7 +37,8 @@ class RatioRow:
 
 
 def process_ratios(run: RunResults, configuration: str, cell: str) -> list[float]:
-    """The per-process ratios to the base that ``configuration``'s samples of ``cell`` recorded."""
+    """The per-process ratios to the base that ``configuration``'s samples of ``cell``
+    recorded. Cost: one read of the cell's samples' metadata."""
     if configuration not in run.configurations:
         return []
     return [float(meta[RATIO_KEY]) for meta in run.configurations[configuration].run_metadata(cell)

@@ -6,24 +6,28 @@ benchmark shares: a run's write cells record no storage (they never time one) an
 create-then-list cells no clock. So the clock comes from the manifest's facts, and the
 storage from the StoreList cells' own runs.
 
-Cost: the clock O(1); the storage reads the first StoreList sample's metadata.
+Cost: the clock O(1) with a StoreList manifest, else one read of every sample's
+metadata; the storage reads the first StoreList sample's.
 """
 
 from __future__ import annotations
 
 from bench.rundir.facts import StoreListFacts
+from bench.rundir.metadata_keys import CLOCK_KEY, STORAGE_KEY
 from bench.rundir.results import RunResults
 from benchstat.names import parse_name
 
+# The storages' names as the workers record them (bench.storelist.fixture.STORAGES,
+# which reports may not import).
 EMBEDDED = "embedded"
-STORAGE_KEY = "storelist_storage"
-CLOCK_KEY = "storelist_clock"
+ETCD = "etcd"
 STORELIST = "StoreList"
 
 
 def run_clock(run: RunResults) -> str:
-    """"cpu" or "wall": the clock the run's StoreList (or paired) cells were timed on,
-    from the manifest where it says, else from the samples (runs before it: wall)."""
+    """"cpu" or "wall" ("cpu/wall" for samples of both): the clock the run's StoreList
+    (or paired) cells were timed on, from the manifest where it says, else from the
+    samples (runs before the option: wall)."""
     if run.manifest is not None and run.manifest.suite == "storelist":
         return StoreListFacts.of(run.manifest).clock
     clocks = {str(meta.get(CLOCK_KEY, "wall")) for results in run.configurations.values()

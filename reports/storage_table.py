@@ -27,11 +27,11 @@ from tabulate import tabulate
 from bench.rundir.results import RunResults
 from benchstat.names import parse_name
 from benchstat.shift import ShiftSummary, shift_depth, summarize_shift
+from benchstat.stats import AllSamplesEqualError
 from benchstat.units import format_scaled
 from reports.markdown import md_table
-from reports.run_kind import EMBEDDED, STORELIST, run_clock, run_storage
+from reports.run_kind import EMBEDDED, ETCD, STORELIST, run_clock, run_storage
 
-ETCD = "etcd"
 HEADER = ("cell", "configuration", "embedded sec/op", "etcd sec/op", "etcd - embedded [95% CI]", "etcd ÷ embedded")
 
 
@@ -48,7 +48,10 @@ class StorageRow:
 
 
 def storage_pair(runs: Sequence[RunResults]) -> tuple[RunResults, RunResults] | None:
-    """The first embedded run and the first etcd run among ``runs``, or None if either is missing."""
+    """The first embedded run and the first etcd run among ``runs``, or None if either is
+    missing (further runs of either storage are in the per-configuration tables).
+
+    Cost: reads one StoreList sample's metadata per run until both are found."""
     embedded = next((run for run in runs if run_storage(run) == EMBEDDED), None)
     etcd = next((run for run in runs if run_storage(run) == ETCD), None)
     return (embedded, etcd) if embedded is not None and etcd is not None else None
@@ -69,40 +72,47 @@ def storage_rows(embedded: RunResults, etcd: RunResults) -> list[StorageRow]:
                 if configuration in embedded.configurations else []
             if not ours or not theirs:
                 continue
-            shift = summarize_shift(ours, theirs) if shift_depth(len(ours), len(theirs)) else None
+            try:
+                shift = summarize_shift(ours, theirs) if shift_depth(len(ours), len(theirs)) else None
+            except AllSamplesEqualError:  # every sample of both the same value: no shift at all
+                shift = ShiftSummary(0.0, 0.0, 0.0, 1.0, len(ours), len(theirs), 0.95)
             rows.append(StorageRow(cell, configuration, statistics.median(ours), statistics.median(theirs), shift))
     return rows
 
 
 def storage_caveats(embedded: RunResults, etcd: RunResults, rows: Sequence[StorageRow]) -> list[str]:
-    """A clock mismatch, which makes the difference partly the clocks', and the etcd run's
-    configurations the embedded run lacks (left out of the table)."""
+    """A clock mismatch, which makes the difference partly the clocks', and the
+    configurations that only one of the runs sampled (left out of the table). Cost: O(rows)."""
     caveats = []
     if run_clock(embedded) != run_clock(etcd):
         caveats.append(f"{embedded.label} was timed on the {run_clock(embedded)} clock and {etcd.label} on the "
                        f"{run_clock(etcd)} clock: what etcd adds is then partly the clocks' difference (run the "
                        f"embedded one with --clock {run_clock(etcd)})")
-    missing = [name for name in etcd.configurations if name not in {row.configuration for row in rows}]
-    if missing:
-        caveats.append(f"what etcd adds: {embedded.label} has no cell of {etcd.label} on {', '.join(missing)}; "
-                       "left out")
+    if rows:
+        shown = {row.configuration for row in rows}
+        missing = [name for name in dict.fromkeys([*etcd.configurations, *embedded.configurations])
+                   if name not in shown]
+        if missing:
+            caveats.append(f"what etcd adds: {', '.join(missing)} sampled in only one of {embedded.label} and "
+                           f"{etcd.label}; left out")
     return caveats
 
 
-def _seconds(value: float) -> str:
-    sign = "-" if value < 0 else ""
+def _seconds(value: float, signed: bool = False) -> str:
+    sign = "-" if value < 0 else "+" if signed and value > 0 else ""
     return f"{sign}{format_scaled(abs(value), 'sec/op')}s"
 
 
 def _shift_cell(shift: ShiftSummary | None) -> str:
     if shift is None:
         return "too few samples for an interval"
-    return (f"{_seconds(shift.estimate)} [{_seconds(shift.low)}, {_seconds(shift.high)}] "
+    return (f"{_seconds(shift.estimate, signed=True)} [{_seconds(shift.low)}, {_seconds(shift.high)}] "
             f"(p={shift.p_value:.3f} n={shift.n_old}+{shift.n_new})")
 
 
 def format_storage_table(embedded: RunResults, etcd: RunResults, rows: Sequence[StorageRow], fmt: str) -> str:
-    """``rows`` as text (tabulate's plain layout) or markdown; a sentence when the runs share no cell."""
+    """``rows`` as text (tabulate's plain layout) or markdown; a sentence when the runs
+    share no cell. Cost: O(rows)."""
     if not rows:
         return f"{embedded.label} and {etcd.label} have no StoreList cell and configuration in common.\n"
     title = f"what etcd adds: {etcd.label} (etcd) against {embedded.label} (embedded)"

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from bench.rundir.metadata_keys import CLOCK_KEY, STORAGE_KEY
 from bench.rundir.results import RunResults
 from benchstat.analysis import BenchTable, Column
+from reports.run_kind import run_clock, run_storage
 from stores import STORE_NAMES
 
 UNIT = "sec/op"
@@ -27,11 +29,15 @@ MAX_NAMED = 5
 def run_table(run: RunResults) -> BenchTable:
     """The published layout of one run: a column per configuration, a row per cell."""
     metadata = run.metadata()
-    # The clock and the design head the table too: a figure means something else on another clock.
+    # The clock and the storage head the table too: a figure means something else on
+    # another clock or storage. Both from reports.run_kind: a run's write and
+    # create-then-list cells do not record them, which leaves them out of the metadata
+    # all samples share.
+    metadata |= {CLOCK_KEY: run_clock(run), **({STORAGE_KEY: storage} if (storage := run_storage(run)) else {})}
     config = [(key, str(metadata[name])) for key, name in
               (("cpu", "cpu_model_name"), ("python", "python_version"), ("seed", "storelist_seed"),
-               ("clock", "storelist_clock"), ("design", "storelist_design"), ("pods", "storelist_pods_profile"),
-               ("indexers", "storelist_indexers"), ("storage", "storelist_storage"))
+               ("clock", CLOCK_KEY), ("design", "storelist_design"), ("pods", "storelist_pods_profile"),
+               ("indexers", "storelist_indexers"), ("storage", STORAGE_KEY))
               if name in metadata]
     columns = [Column(store, results.samples) for store, results in run.configurations.items()]
     return BenchTable(UNIT, columns, config, row_order=run.cell_names())

@@ -32,11 +32,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows = ratio_rows(run)
         if rows:
             sys.stdout.write("\n" + format_ratio_table(run, rows, args.format))
-    alike, apart = runs_alike(runs)
+    alike, apart = runs_alike(runs) if len(runs) > 1 else ([], [])
     across = across_runs_rows(alike) if len(alike) > 1 else []
     if across:
         sys.stdout.write("\n" + format_across_runs(alike, across, args.format))
-        caveats += [f"ratios across runs: {run.label} left out ({why})" for run, why in apart]
+    caveats += [f"ratios across runs: {run.label} left out ({why})" for run, why in apart]
     pair = storage_pair(runs)
     if pair is not None:
         rows = storage_rows(*pair)

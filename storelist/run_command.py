@@ -226,9 +226,9 @@ def add_run(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     what.add_argument("--stores", type=_stores, default=STORE_NAMES, metavar="LIST",
                       help=f"comma-separated store configurations (default: {','.join(STORE_NAMES)})")
     what.add_argument("--cells", metavar="REGEXP",
-                      help="time only the cells whose full name this regular expression finds, as Go's -bench "
-                           "(e.g. '^StoreList/.*(RV=Exact|Paginate=[1-9])' for the Exact and paginated leaves of "
-                           "--preset full)")
+                      help="time only the cells whose full name this regular expression finds (like Go's -bench, "
+                           "but one search over the whole name; e.g. '^StoreList/.*(RV=Exact|Paginate=[1-9])' for "
+                           "the Exact and paginated leaves of --preset full)")
     what.add_argument("--seed", type=non_negative, help="population seed (default: a fresh one, printed and recorded)")
     what.add_argument("--design", choices=DESIGNS, default=DEFAULT_DESIGN,
                       help="paired: all configurations of a cell in one process, in interleaved blocks (the ratio "

@@ -168,7 +168,7 @@ def test_the_full_preset_runs_over_etcd_with_its_write_cells_on_the_embedded_sto
     assert "--storage=embedded" in write_args and not any(arg.startswith("--etcd") for arg in write_args)
 
 
-def test_one_configuration_over_etcd_is_timed_by_the_worker_that_attaches_to_etcd(tmp_path: Path) -> None:
+def test_one_configuration_is_timed_by_the_paired_worker_which_over_etcd_attaches_to_it(tmp_path: Path) -> None:
     from bench.sampling import SAMPLE_MODES
     from bench.storelist.fixture import Profiles
     from bench.storelist.paired_worker import MODULE as PAIRED_MODULE
@@ -183,6 +183,11 @@ def test_one_configuration_over_etcd_is_timed_by_the_worker_that_attaches_to_etc
     module, arguments = plan.worker(cell, unit, {"btree+index": 0}, 1, tmp_path)
     assert module == PAIRED_MODULE and "--stores=btree+index" in arguments
     assert "--etcd-endpoint=http://127.0.0.1:2379" in arguments
+    # Embedded too: one store of a paired run is timed as four are, so the two compare.
+    embedded = StoreListPlan(tmp_path / "run", get_preset("full"), ("btree+index",), 5, SAMPLE_MODES["fast"], "fast",
+                             cells="RV=Exact/Scope=Namespace")
+    module, arguments = embedded.worker(cell, unit, {"btree+index": 0}, 1, tmp_path)
+    assert module == PAIRED_MODULE and not any(argument.startswith("--etcd") for argument in arguments)
 
 
 @pytest.mark.skipif(etcd_binary() is None, reason="no etcd binary on PATH (Debian's etcd-server package)")
@@ -207,6 +212,9 @@ def test_an_etcd_that_dies_mid_run_fails_the_run_in_one_line_and_resume_finishes
             pid = int(found.group(1)) if found else pid
             if "round 2/6" in line:
                 break
+        else:  # the run ended before its second round: its etcd is gone, the PID may be another's
+            run.kill()
+            pytest.fail(f"the run ended before round 2: {run.stderr.read()}")
         assert pid is not None
         os.kill(pid, signal.SIGKILL)  # etcd dies while the run goes on
         _, err = run.communicate(timeout=120)

@@ -75,7 +75,7 @@ def test_coverage_of_the_interval_is_about_its_confidence() -> None:
     assert 0.92 <= covered / trials <= 0.99
 
 
-def test_the_normal_approximation_gives_the_exact_depth_where_both_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_normal_approximation_gives_the_exact_depth_within_one_where_both_apply(monkeypatch: pytest.MonkeyPatch) -> None:
     exact = {sizes: shift_depth(*sizes) for sizes in [(50, 50), (20, 30), (10, 10)]}
     monkeypatch.setattr("benchstat.shift.MW_EXACT_LIMIT", 0)
     shift_depth.cache_clear()

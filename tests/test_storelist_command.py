@@ -222,6 +222,8 @@ def test_compare_of_an_embedded_and_an_etcd_run_says_what_etcd_adds_per_cell(
                    for cell in CELLS)
     assert "500.0µs [" in added and "p=0.000 n=10+10" in added and "51" in added.split()[-1]
     assert "[-66.67ns, 66.67ns] (p=1.000 n=10+10)" in same and same.split()[-1] == "1"
+    status, md, _ = run_cli(capsys, "compare", str(second), str(first), "--format", "md")
+    assert "| cell | configuration | embedded sec/op | etcd sec/op | etcd - embedded [95% CI] |" in md
     # Another clock on one side: shown, with a one-line caveat.
     third = write_run(tmp_path / "cpu", embedded, manifest(cases, stores, clock="cpu"),
                       metadata={"storelist_storage": "embedded", "storelist_clock": "cpu"})
@@ -248,6 +250,8 @@ def test_compare_of_paired_runs_sets_their_ratios_side_by_side_and_says_how_they
     assert "runs differ (Kruskal-Wallis p < 0.05) for 3 of 3 cell-configurations" in table
     status, out, _ = run_cli(capsys, "compare", str(agreeing[0]))
     assert "across runs" not in out  # one run: nothing to set beside
+    status, md, _ = run_cli(capsys, "compare", *map(str, [*agreeing, shifted]), "--format", "md")
+    assert "| ratio to the base across runs | configuration |" in md and "6 of 18 (33%" in md
     # Ratios to another base are another quantity: such a run is left out, with a note.
     other_base = write_paired_run(tmp_path / "r4", {"map": {CELLS[0]: ratios}}, base="btree")
     status, out, err = run_cli(capsys, "compare", str(agreeing[0]), str(agreeing[1]), str(other_base))

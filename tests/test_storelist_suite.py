@@ -102,6 +102,19 @@ def test_cells_selects_the_cells_whose_names_the_expression_finds(tmp_path: Path
     assert writes.cell_names() == [case.name for case in writes.write_cases] and writes.write_cases
 
 
+def test_the_memory_check_sizes_itself_to_the_selected_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.storelist import suite
+    from bench.storelist.fixture import estimated_worker_bytes
+
+    small, large = PUBLISHED_SHAPES[2], PUBLISHED_SHAPES[0]  # 110k pods, 150k pods
+    monkeypatch.setattr(suite, "available_memory_bytes", lambda: estimated_worker_bytes(small))
+    with pytest.raises(ValueError, match=f"a worker holding {large.benchmark_name}"):
+        StoreListPlan(tmp_path, get_preset("published"), STORE_NAMES, 1, SAMPLE_MODES["fast"])
+    chosen = StoreListPlan(tmp_path, get_preset("published"), STORE_NAMES, 1, SAMPLE_MODES["fast"],
+                           cells=f"{small.benchmark_name}/")
+    assert {case.shape for case in chosen.cases} == {small}
+
+
 def test_cells_are_for_storelist_presets_only(tmp_path: Path) -> None:
     parser = build_parser()
     with pytest.raises(ValueError, match="only StoreList presets take --cells"):

@@ -45,6 +45,7 @@ import pyperf
 from bench.blocks import add_block_arguments, paired_runs, time_rounds
 from bench.environment import describe_environment
 from bench.inflight.cells import OPS, InFlightCell
+from bench.rundir.metadata_keys import CLOCK_KEY
 from bench.worker import ROUND_KEY
 from scheduling.tracker import TRACKER_NAMES
 
@@ -89,7 +90,7 @@ def sample_runs(cell: InFlightCell, args: argparse.Namespace) -> dict[str, pyper
     timed = time_rounds(timers, args.loops, args.block_time, args.round, args.warmups, args.blocks, wall_limit)
     environment = describe_environment()
     metadata = {tracker: {"name": cell.name, "unit": "second", **run_metadata(cell, tracker), **environment,
-                          "storelist_clock": CLOCK, ROUND_KEY: args.round} for tracker in args.trackers}
+                          CLOCK_KEY: CLOCK, ROUND_KEY: args.round} for tracker in args.trackers}
     return paired_runs(timed.measured, timed.warmups, timed.loops, timed.warmup_loops, metadata)
 
 

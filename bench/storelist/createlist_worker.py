@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from bench.rundir.metadata_keys import STORAGE_KEY
 from bench.rundir.ops import OpsCount
 from bench.storelist.createlist import CREATE_LIST_MATCHES, CreateListCase, CreateListRun
 from bench.storelist.etcd_fixture import pod_storage, pod_store
@@ -124,7 +125,7 @@ class CreateListWorker(PyperfWorker):
         metadata: dict[str, str | int] = {"storelist_store": args.store, "storelist_seed": args.seed,
                                           "storelist_pods_profile": profiles.pods,
                                           "storelist_indexers": profiles.indexers,
-                                          "storelist_storage": profiles.storage,
+                                          STORAGE_KEY: profiles.storage,
                                           "storelist_rv": args.rv, "storelist_operations": args.operations,
                                           ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, inner_loops=args.operations, metadata=metadata,

@@ -50,6 +50,7 @@ import pyperf
 from bench.blocks import add_block_arguments, paired_runs, time_rounds
 from bench.environment import describe_environment
 from bench.rundir.layout import ops_path
+from bench.rundir.metadata_keys import CLOCK_KEY
 from bench.rundir.ops import add_ops
 from bench.storelist.cases import StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
@@ -110,7 +111,7 @@ def sample_runs(case: StoreListCase, args: argparse.Namespace, loops: dict[str, 
     for store in args.stores:
         metadata[store] = {"name": case.name, "unit": "second",
                            **run_metadata(case, store, args.seed, profiles_from_args(args)),
-                           **environment, "storelist_clock": args.clock, ROUND_KEY: args.round}
+                           **environment, CLOCK_KEY: args.clock, ROUND_KEY: args.round}
         if phases and store in phases:
             metadata[store][PHASES_KEY] = encode_phases(phases[store].phases)
             metadata[store][PHASE_BESIDE_KEY] = round(phases[store].beside_ns, 1)

@@ -3,13 +3,15 @@
 The rounds and the interleaving are ``bench.executor``'s. This suite adds:
 
 - The design (``--design``). Paired, the default: one worker process per StoreList cell
-  and round times every configuration (``bench.storelist.paired_worker``), in blocks
+  and round times every configuration (``bench.storelist.paired_worker``; one
+  configuration too, so that a run of one store is timed as a run of four), in blocks
   whose order rotates block by block; the ratio table comes from it. Unpaired: one
   process per (cell, configuration), a pyperf ``Runner`` (``bench.storelist.worker``),
   as the suite measured before the paired design; kept to check that pairing does not
   bias the medians. Either way loops are calibrated in the first round, then fixed,
   and every round's workers build a population of their own (``population_seed``).
 - The clock (``--clock cpu|wall``), recorded and shown in every table's header.
+- The cells (``--cells REGEXP``): the preset's cells whose names the expression finds.
 - The profiles (``--pods minimal|exemplar``, ``--indexers benchmark|registry``,
   ``bench.storelist.fixture.Profiles``): what the pods are and which indexes the
   cachers register; recorded, and passed to every worker and memory measurement.
@@ -315,9 +317,10 @@ class StoreListPlan:
                                         f"--round={round_index}",
                                         *pyperf_options(self.settings, loops[store], output / f"{store}.json")]
         case = self._cases_by_name[cell]
-        # Over etcd a single configuration goes to the paired worker too: it is the one
-        # that attaches to the run's etcd (the unpaired worker builds an embedded storage).
-        if len(unit) > 1 or self.profiles.storage == ETCD_STORAGE:
+        # The paired design times a StoreList cell in the paired worker even for a single
+        # configuration: runs of one store are then timed as runs of four are (and over
+        # etcd it is the worker that attaches to the run's etcd).
+        if self.design == "paired":
             s = self.settings
             given = ",".join(f"{store}={count}" for store, count in loops.items() if count)
             etcd = ([f"--etcd-endpoint={self.etcd.endpoint}", f"--etcd-prefix={self.etcd.prefix_of(case.shape)}"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench.rundir.metadata_keys import DESIGN_KEY
+from bench.rundir.metadata_keys import CLOCK_KEY, DESIGN_KEY, STORAGE_KEY
 from bench.storelist.cases import RV_MATCHES, SCOPES, StoreListCase
 from bench.storelist.cell_timer import CLOCKS, CellTimer
 from bench.storelist.fixture import Profiles, add_profile_arguments, profiles_from_args
@@ -60,7 +60,7 @@ def run_metadata(case: StoreListCase, store: str, seed: int, profiles: Profiles 
     return {
         "storelist_pods_profile": profiles.pods,
         "storelist_indexers": profiles.indexers,
-        "storelist_storage": profiles.storage,
+        STORAGE_KEY: profiles.storage,
         "storelist_store": store,
         "storelist_seed": seed,
         "storelist_namespaces": shape.namespaces,
@@ -91,7 +91,7 @@ class StoreListWorker(PyperfWorker):
         profiles = profiles_from_args(args)
         timer = CellTimer(case, args.store, args.seed, clock=CLOCKS[args.clock], profiles=profiles)
         metadata = {**run_metadata(case, args.store, args.seed, profiles), DESIGN_KEY: "unpaired",
-                    "storelist_clock": args.clock, ROUND_KEY: args.round}
+                    CLOCK_KEY: args.clock, ROUND_KEY: args.round}
         return TimedBenchmark(case.name, timer, metadata=metadata, counted=lambda: timer.counted)
 
 
