@@ -41,12 +41,12 @@ from functools import lru_cache
 # scipy.stats costs ~0.7 s of a process that lives ~6 s (measured with -X importtime).
 
 __all__ = [
-    "RatioSummary",
     "adjacent_block_ratios",
     "format_ratio_cell",
     "format_ratio_estimate",
     "half_width_pct",
     "process_ratio",
+    "RatioSummary",
     "runs_agreement",
     "RunsAgreement",
     "signed_rank_depth",

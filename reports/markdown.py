@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tabulate import tabulate
+
 
 def md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A pipe table: the first column left-aligned, the others right-aligned (figures).
@@ -27,3 +29,14 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
     alignment = "|" + "|".join(":--" if index == 0 else "--:" for index in range(len(header))) + "|"
     return "\n".join([line(header), alignment, *(line(row) for row in rows)]) + "\n"
+
+
+def text_or_md_table(header: Sequence[str], rows: Iterable[Sequence[object]], fmt: str) -> str:
+    """``md``: a pipe table (``md_table``); else tabulate's plain layout, as the ``compare``
+    command's text tables are printed (cells as given: no number parsing).
+
+    Cost: O(cells).
+    """
+    if fmt == "md":
+        return md_table(header, rows)
+    return tabulate(list(rows), headers=list(header), tablefmt="plain", disable_numparse=True) + "\n"

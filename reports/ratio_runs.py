@@ -15,11 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tabulate import tabulate
-
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, RunsAgreement, format_ratio_estimate, runs_agreement, summarize_ratios
-from reports.markdown import md_table
+from reports.markdown import text_or_md_table
 from bench.rundir.facts import StoreListFacts
 from reports.ratio_table import process_ratios, ratio_rows
 from reports.run_kind import run_clock, run_storage
@@ -122,6 +120,5 @@ def format_across_runs(runs: Sequence[RunResults], rows: Sequence[AcrossRow], fm
     table = [[row.cell, row.configuration, *map(_estimate, row.summaries),
               f"{row.agreement.inside}/{row.agreement.checks}", f"{row.agreement.p_value:.3f}"] for row in rows]
     totals = agreement_totals(rows)
-    if fmt == "md":
-        return md_table(header, table) + f"\n{totals[0].upper()}{totals[1:]}.\n"
-    return tabulate(table, headers=header, tablefmt="plain", disable_numparse=True) + f"\n{totals}\n"
+    closing = f"\n{totals[0].upper()}{totals[1:]}.\n" if fmt == "md" else f"{totals}\n"
+    return text_or_md_table(header, table, fmt) + closing

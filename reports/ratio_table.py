@@ -18,13 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tabulate import tabulate
-
 from bench.rundir.facts import StoreListFacts
 from bench.rundir.metadata_keys import RATIO_KEY
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, format_ratio_cell, summarize_ratios
-from reports.markdown import md_table
+from reports.markdown import text_or_md_table
 from reports.run_kind import run_clock
 
 
@@ -75,6 +73,4 @@ def format_ratio_table(run: RunResults, rows: list[RatioRow], fmt: str) -> str:
     header = [f"ratio to {base} ({clock_of(run)})", *others]
     table = [[row.cell, *("–" if row.ratios[name] is None else format_ratio_cell(row.ratios[name])
                           for name in others)] for row in rows]
-    if fmt == "md":
-        return md_table(header, table)
-    return tabulate(table, headers=header, tablefmt="plain", disable_numparse=True) + "\n"
+    return text_or_md_table(header, table, fmt)

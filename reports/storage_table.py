@@ -22,14 +22,12 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tabulate import tabulate
-
 from bench.rundir.results import RunResults
 from benchstat.names import parse_name
 from benchstat.shift import ShiftSummary, shift_depth, summarize_shift
 from benchstat.stats import AllSamplesEqualError
 from benchstat.units import format_scaled
-from reports.markdown import md_table
+from reports.markdown import text_or_md_table
 from reports.run_kind import EMBEDDED, ETCD, STORELIST, run_clock, run_storage
 
 HEADER = ("cell", "configuration", "embedded sec/op", "etcd sec/op", "etcd - embedded [95% CI]", "etcd ÷ embedded")
@@ -118,6 +116,5 @@ def format_storage_table(embedded: RunResults, etcd: RunResults, rows: Sequence[
     title = f"what etcd adds: {etcd.label} (etcd) against {embedded.label} (embedded)"
     table = [[row.cell, row.configuration, _seconds(row.embedded), _seconds(row.etcd), _shift_cell(row.shift),
               f"{row.etcd / row.embedded:.3g}" if row.embedded > 0 else "–"] for row in rows]
-    if fmt == "md":
-        return f"{title}\n\n" + md_table(HEADER, table)
-    return f"{title}\n" + tabulate(table, headers=HEADER, tablefmt="plain", disable_numparse=True) + "\n"
+    separator = "\n\n" if fmt == "md" else "\n"  # markdown needs a blank line before a table
+    return title + separator + text_or_md_table(HEADER, table, fmt)
