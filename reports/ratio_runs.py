@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, RunsAgreement, format_ratio_estimate, runs_agreement, summarize_ratios
 from reports.markdown import text_or_md_table
-from bench.rundir.facts import StoreListFacts
-from reports.ratio_table import process_ratios, ratio_rows
-from reports.run_kind import run_clock, run_storage
+from reports.ratio_table import has_ratios, process_ratios
+from reports.run_kind import run_clock, run_storage, storelist_facts
 
 # What chance alone gives when the runs measure the same ratio: an estimate inside
 # another run's equally wide 95% interval with probability P(|Z| < 1.96 / sqrt(2)) =
@@ -41,8 +40,7 @@ class AcrossRow:
 
 def _kind(run: RunResults) -> tuple[str, str | None, str, str, str]:
     """What makes two runs' ratios the same quantity: base, storage, clock, pods, indexers."""
-    facts = (StoreListFacts.of(run.manifest) if run.manifest is not None and run.manifest.suite == "storelist"
-             else None)
+    facts = storelist_facts(run)
     return (next(iter(run.configurations), ""), run_storage(run), run_clock(run),
             facts.pods if facts else "", facts.indexers if facts else "")
 
@@ -61,7 +59,7 @@ def runs_alike(runs: Sequence[RunResults]) -> tuple[list[RunResults], list[tuple
 
     Cost: O(runs), reading each run's clock, storage and ratios.
     """
-    paired = [run for run in runs if ratio_rows(run)]
+    paired = [run for run in runs if has_ratios(run)]
     if not paired:
         return [], []
     first = _kind(paired[0])

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.rundir.facts import StoreListFacts
 from bench.rundir.metadata_keys import RATIO_KEY
 from bench.rundir.results import RunResults
 from benchstat.paired import RatioSummary, format_ratio_cell, summarize_ratios
 from reports.markdown import text_or_md_table
-from reports.run_kind import run_clock
+from reports.run_kind import run_clock, storelist_facts
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,13 @@ def process_ratios(run: RunResults, configuration: str, cell: str) -> list[float
             if isinstance(meta.get(RATIO_KEY), (int, float))]
 
 
+def has_ratios(run: RunResults) -> bool:
+    """Whether any sample of the run recorded a paired ratio (a paired run): without the
+    statistics ``ratio_rows`` computes. Cost: reads samples' metadata until one has."""
+    base, *others = run.configurations
+    return any(process_ratios(run, name, cell) for cell in run.cell_names() for name in others)
+
+
 def ratio_rows(run: RunResults) -> list[RatioRow]:
     """Every cell with paired ratios, in the run's cell order."""
     base, *others = run.configurations
@@ -59,9 +65,8 @@ def ratio_rows(run: RunResults) -> list[RatioRow]:
 
 def clock_of(run: RunResults) -> str:
     """"paired design, cpu clock" as the run recorded it, else what its samples say."""
-    if run.manifest is not None and run.manifest.suite == "storelist":
-        return f"{StoreListFacts.of(run.manifest).design} design, {run_clock(run)} clock"
-    return f"{run_clock(run)} clock"
+    facts = storelist_facts(run)
+    return f"{facts.design} design, {run_clock(run)} clock" if facts else f"{run_clock(run)} clock"
 
 
 def format_ratio_table(run: RunResults, rows: list[RatioRow], fmt: str) -> str:

@@ -1,4 +1,4 @@
-"""What kind of run a run directory holds: its clock and its storage, as the run recorded them.
+"""What kind of run a run directory holds: its StoreList facts, clock and storage, as the run recorded them.
 
 Several tables need them (the ratio tables' headers, what etcd adds, the environment),
 and they cannot take them from ``RunResults.metadata()``, which keeps only what every
@@ -24,12 +24,20 @@ ETCD = "etcd"
 STORELIST = "StoreList"
 
 
+def storelist_facts(run: RunResults) -> StoreListFacts | None:
+    """The facts a StoreList run's manifest records; None for another suite's run or one without a manifest."""
+    if run.manifest is not None and run.manifest.suite == StoreListFacts.suite:
+        return StoreListFacts.of(run.manifest)
+    return None
+
+
 def run_clock(run: RunResults) -> str:
     """"cpu" or "wall" ("cpu/wall" for samples of both): the clock the run's StoreList
     (or paired) cells were timed on, from the manifest where it says, else from the
     samples (runs before the option: wall)."""
-    if run.manifest is not None and run.manifest.suite == "storelist":
-        return StoreListFacts.of(run.manifest).clock
+    facts = storelist_facts(run)
+    if facts is not None:
+        return facts.clock
     clocks = {str(meta.get(CLOCK_KEY, "wall")) for results in run.configurations.values()
               for cell in run.cell_names() for meta in results.run_metadata(cell)}
     return "/".join(sorted(clocks)) or "wall"

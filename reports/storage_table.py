@@ -82,10 +82,11 @@ def storage_caveats(embedded: RunResults, etcd: RunResults, rows: Sequence[Stora
     """A clock mismatch, which makes the difference partly the clocks', and the
     configurations that only one of the runs sampled (left out of the table). Cost: O(rows)."""
     caveats = []
-    if run_clock(embedded) != run_clock(etcd):
-        caveats.append(f"{embedded.label} was timed on the {run_clock(embedded)} clock and {etcd.label} on the "
-                       f"{run_clock(etcd)} clock: what etcd adds is then partly the clocks' difference (run the "
-                       f"embedded one with --clock {run_clock(etcd)})")
+    ours, theirs = run_clock(embedded), run_clock(etcd)
+    if ours != theirs:
+        caveats.append(f"{embedded.label} was timed on the {ours} clock and {etcd.label} on the {theirs} clock: "
+                       f"what etcd adds is then partly the clocks' difference (run the embedded one with "
+                       f"--clock {theirs})")
     if rows:
         shown = {row.configuration for row in rows}
         missing = [name for name in dict.fromkeys([*etcd.configurations, *embedded.configurations])

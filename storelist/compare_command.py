@@ -60,7 +60,7 @@ def add_compare(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
                          "base, the 95% CI that inverts the Wilcoxon signed-rank test, and that test, ~ where "
                          "the CI contains 1. Several paired runs add the ratios across runs: each run's estimate and "
                          "interval, how many estimates lie inside the other runs' intervals, and the Kruskal-Wallis "
-                         "test that the runs' per-process ratios agree (runs of one base, storage and clock). "
+                         "test that the runs' per-process ratios agree (runs of one base, storage, clock and profiles). "
                          "Runs over both storages (one with --storage etcd) add what etcd adds per cell: the "
                          "Hodges-Lehmann shift etcd - embedded with the 95% CI that inverts the Mann-Whitney "
                          "test, and the ratio of the medians."),
